@@ -1,0 +1,1 @@
+"""Shared code of Dasbor Inovasi Daerah: settings, data store, reference data, queries, formatting."""

@@ -1,0 +1,70 @@
+"""Every setting of the product, declared once: name, environment variable, default and help.
+
+The README's settings table is checked against this list by a test, so a setting cannot exist
+without being documented.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+    def raw(self) -> str:
+        return os.environ.get(self.env, self.default)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "data_dir",
+        "INOVASI_DATA_DIR",
+        str(ROOT / "data"),
+        "Folder holding the database snapshots, the pointer to the current one and the load lock.",
+    ),
+    Setting(
+        "keep_snapshots",
+        "INOVASI_KEEP_SNAPSHOTS",
+        "3",
+        "How many published snapshots to keep; older ones are deleted after a load.",
+    ),
+    Setting(
+        "load_user",
+        "INOVASI_USER",
+        "",
+        "Name recorded in the load history; empty means the operating-system user.",
+    ),
+    Setting(
+        "max_upload_mb",
+        "INOVASI_MAX_UPLOAD_MB",
+        "200",
+        "Largest file, in megabytes, that the loader accepts.",
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    return _BY_NAME[name].raw()
+
+
+def data_dir() -> Path:
+    return Path(get("data_dir"))
+
+
+def keep_snapshots() -> int:
+    return max(1, int(get("keep_snapshots")))
+
+
+def max_upload_bytes() -> int:
+    return int(float(get("max_upload_mb")) * 1024 * 1024)

@@ -1,0 +1,130 @@
+"""Where the data lives: uniquely named DuckDB snapshots and an atomically replaced pointer.
+
+One process may write a DuckDB file or many may read it, never both. So a load never writes the
+file readers use: it writes a new snapshot with a unique name and then replaces the pointer file
+``CURRENT`` with ``os.replace``. Readers cache one read-only connection per snapshot name and take a
+cursor per query. A snapshot is never replaced in place under the same path, because DuckDB caches
+open databases by path inside a process and would keep serving the old one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dasbor import settings
+
+POINTER = "CURRENT"
+SNAPSHOT_DIR = "snapshots"
+DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+class StoreError(Exception):
+    """The data folder or a snapshot cannot be used."""
+
+
+def _dir(data_dir: Path | None) -> Path:
+    return Path(data_dir) if data_dir is not None else settings.data_dir()
+
+
+def current_snapshot(data_dir: Path | None = None) -> Path | None:
+    """The snapshot readers should use now, or None before the first load."""
+    root = _dir(data_dir)
+    try:
+        name = (root / POINTER).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path = root / SNAPSHOT_DIR / name
+    if not name or not path.exists():
+        raise StoreError(f"{root / POINTER} points to {name!r}, which does not exist")
+    return path
+
+
+def new_snapshot_path(data_dir: Path | None = None) -> Path:
+    # Microseconds plus a random token: one-second names collided in practice.
+    root = _dir(data_dir) / SNAPSHOT_DIR
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    return root / f"inovasi-{stamp}-{os.getpid()}-{secrets.token_hex(3)}.duckdb"
+
+
+def publish(snapshot: Path, data_dir: Path | None = None) -> None:
+    """Switch readers to ``snapshot`` atomically, then prune old snapshots."""
+    root = _dir(data_dir)
+    tmp = root / f".{POINTER}.{os.getpid()}.{secrets.token_hex(3)}"
+    tmp.write_text(snapshot.name + "\n", encoding="utf-8")
+    os.replace(tmp, root / POINTER)
+    _prune(root, keep=settings.keep_snapshots(), current=snapshot)
+
+
+def _prune(root: Path, keep: int, current: Path) -> None:
+    snaps = sorted((root / SNAPSHOT_DIR).glob("inovasi-*.duckdb"), key=lambda p: p.name)
+    old = [p for p in snaps if p != current][: max(0, len(snaps) - keep)]
+    for path in old:
+        # A reader that still has it open keeps its inode; unlinking is safe on POSIX.
+        for victim in (path, path.with_name(path.name + ".wal")):
+            with contextlib.suppress(FileNotFoundError):
+                victim.unlink()
+
+
+@contextlib.contextmanager
+def load_lock(data_dir: Path | None = None) -> Iterator[None]:
+    """Serialise loads: two loads at once would both start from the same old snapshot."""
+    root = _dir(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".load.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_lock = threading.Lock()
+_connections: OrderedDict[str, duckdb.DuckDBPyConnection] = OrderedDict()
+_KEEP_OPEN = 2
+
+
+def reader(snapshot: Path) -> duckdb.DuckDBPyConnection:
+    """The shared read-only connection to one snapshot (take a ``cursor()`` per query)."""
+    key = str(snapshot)
+    with _lock:
+        con = _connections.get(key)
+        if con is None:
+            con = duckdb.connect(key, read_only=True, config=DUCKDB_CONFIG)
+            _connections[key] = con
+            while len(_connections) > _KEEP_OPEN:
+                _, oldest = _connections.popitem(last=False)
+                oldest.close()
+        else:
+            _connections.move_to_end(key)
+        return con
+
+
+def close_readers() -> None:
+    with _lock:
+        while _connections:
+            _, con = _connections.popitem()
+            con.close()
+
+
+def query(sql: str, params: list | dict | None = None, snapshot: Path | None = None) -> pd.DataFrame:
+    """Run a read query against the current (or given) snapshot with bound parameters."""
+    snap = snapshot or current_snapshot()
+    if snap is None:
+        raise StoreError("no data has been loaded yet; run `python -m etl load PATH`")
+    cur = reader(snap).cursor()
+    try:
+        return cur.execute(sql, params or []).df()
+    finally:
+        cur.close()

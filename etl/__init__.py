@@ -1,0 +1,1 @@
+"""ETL of the reporting template: read → validate → load into a new DuckDB snapshot."""

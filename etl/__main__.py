@@ -1,0 +1,140 @@
+"""Command line of the ETL: ``python -m etl load|check|status|sample|template``.
+
+Exit codes: 0 every row loaded; 3 loaded, some rows rejected; 1 nothing loaded (with a one-line
+reason); 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from dasbor import store
+from etl.load import EXIT_NOTHING, LoadError, Report, run
+from etl.read import ReadError
+
+SHOWN_REJECTIONS = 50
+
+
+def _print_report(report: Report, verb: str) -> None:
+    for name, c in report.tables.items():
+        extra = "".join(f", {k} {c[k]}" for k in ("changed", "derived") if k in c)
+        print(f"{name}: dibaca {c['read']}, {verb} {c['loaded']}, ditolak {c['rejected']}{extra}")
+    for notice in report.notices:
+        print(f"catatan: {notice}")
+    for r in report.rejected[:SHOWN_REJECTIONS]:
+        where = r["file"] + (f" [{r['sheet']}]" if r["sheet"] else "")
+        column = f", kolom {r['column']}" if r["column"] else ""
+        value = f", nilai '{r['value']}'" if r["value"] is not None else ""
+        print(f"DITOLAK {where} baris {r['row']}{column}{value}: {r['reason']} / {r['reason_en']}")
+    hidden = len(report.rejected) - SHOWN_REJECTIONS
+    if hidden > 0:
+        print(f"... dan {hidden} lagi; simpan semuanya dengan --report FILE.json / {hidden} more")
+    if report.snapshot:
+        print(f"snapshot: {report.snapshot} (muatan #{report.load_id})")
+
+
+def _cmd_load(args, write: bool) -> int:
+    try:
+        report = run(args.paths, write=write, user=getattr(args, "user", None))
+    except (ReadError, LoadError) as exc:
+        print(f"gagal / failed: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    _print_report(report, "dimuat" if write else "lolos")
+    if args.report:
+        Path(args.report).write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    if report.exit_code == EXIT_NOTHING:
+        print("gagal / failed: semua baris ditolak / every row was rejected", file=sys.stderr)
+    return report.exit_code
+
+
+def _cmd_status(args) -> int:
+    try:
+        snap = store.current_snapshot()
+    except store.StoreError as exc:
+        print(f"gagal / failed: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    status: dict = {"snapshot": str(snap) if snap else None, "tables": {}, "loads": []}
+    if snap:
+        tables = ("inovasi", "tahapan", "evaluasi", "penghargaan", "indeks_daerah", "penduduk", "wilayah", "baris_ditolak")
+        for t in tables:
+            status["tables"][t] = int(store.query(f"select count(*) as n from {t}", snapshot=snap)["n"][0])
+        loads = store.query(
+            "select id, strftime(waktu, '%Y-%m-%dT%H:%M:%S%z') as waktu, pengguna, berkas, tabel, ditolak "
+            "from muatan order by id",
+            snapshot=snap,
+        )
+        status["loads"] = [
+            {"id": int(r.id), "time": r.waktu, "user": r.pengguna, "files": json.loads(r.berkas),
+             "tables": json.loads(r.tabel), "rejected_rows": int(r.ditolak)}
+            for r in loads.itertuples()
+        ]
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, indent=2))
+        return 0
+    if not snap:
+        print("belum ada data; muat dengan `python -m etl load PATH` / no data loaded yet")
+        return 0
+    print(f"snapshot: {snap}")
+    for t, n in status["tables"].items():
+        print(f"  {t}: {n}")
+    for load in status["loads"][-10:]:
+        files = ", ".join(f["name"] for f in load["files"])
+        print(f"muatan #{load['id']} {load['time']} oleh {load['user']}: {files}; {load['rejected_rows']} baris ditolak")
+    return 0
+
+
+def _cmd_sample(args) -> int:
+    from etl.sample import write_sample
+
+    out = write_sample(Path(args.out), innovations=args.innovations, seed=args.seed)
+    print(f"contoh ditulis ke {out} / sample written")
+    return 0
+
+
+def _cmd_template(args) -> int:
+    from etl.template import write_template
+
+    write_template(Path(args.out))
+    print(f"templat ditulis ke {args.out} / template written")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m etl", description="ETL Dasbor Inovasi Daerah")
+    sub = p.add_subparsers(dest="command", required=True)
+    load = sub.add_parser("load", help="validate and load files or folders of CSV/XLSX")
+    load.add_argument("paths", nargs="+")
+    load.add_argument("--report", help="write the full report as JSON to this file")
+    load.add_argument("--user", help="name recorded in the load history")
+    check = sub.add_parser("check", help="validate only; nothing is written")
+    check.add_argument("paths", nargs="+")
+    check.add_argument("--report", help="write the full report as JSON to this file")
+    status = sub.add_parser("status", help="current snapshot, row counts and load history")
+    status.add_argument("--json", action="store_true")
+    sample = sub.add_parser("sample", help="write a realistic sample batch in the template format")
+    sample.add_argument("--out", required=True)
+    sample.add_argument("--innovations", type=int, default=3000)
+    sample.add_argument("--seed", type=int, default=2017)
+    template = sub.add_parser("template", help="write the empty XLSX template with its column dictionary")
+    template.add_argument("--out", required=True)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "load":
+        return _cmd_load(args, write=True)
+    if args.command == "check":
+        return _cmd_load(args, write=False)
+    if args.command == "status":
+        return _cmd_status(args)
+    if args.command == "sample":
+        return _cmd_sample(args)
+    return _cmd_template(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

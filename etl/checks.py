@@ -1,0 +1,50 @@
+"""Invariants of a snapshot, checked after every load before it is published.
+
+Like tests beside a dbt model: each names the table and the rule. A violation means a loader bug,
+not bad input (bad input is rejected earlier), so the load stops and nothing is published.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+KEYS = {
+    "wilayah": ("kode",),
+    "inovasi": ("kode_inovasi",),
+    "tahapan": ("kode_inovasi", "tahap"),
+    "evaluasi": ("kode_inovasi", "tanggal_evaluasi"),
+    "indeks_daerah": ("kode_wilayah", "tahun"),
+    "penduduk": ("kode_wilayah", "tahun"),
+    "inovasi_status": ("kode_inovasi",),
+}
+
+RULES = (
+    ("tahapan.tahap is a stage code", "select count(*) from {db}.tahapan where tahap not in (select tahap from {db}.tahap_ref)"),
+    ("tahapan.kode_inovasi exists in inovasi", "select count(*) from {db}.tahapan t anti join {db}.inovasi i using (kode_inovasi)"),
+    ("evaluasi.kode_inovasi exists in inovasi", "select count(*) from {db}.evaluasi t anti join {db}.inovasi i using (kode_inovasi)"),
+    ("inovasi.kode_wilayah exists in wilayah", "select count(*) from {db}.inovasi i anti join {db}.wilayah w on w.kode = i.kode_wilayah"),
+    ("indeks_daerah.predikat is set", "select count(*) from {db}.indeks_daerah where predikat is null"),
+    ("inovasi_status has every innovation", "select (select count(*) from {db}.inovasi) - (select count(*) from {db}.inovasi_status)"),
+)
+
+
+def violations(con: duckdb.DuckDBPyConnection, db: str = "db") -> list[str]:
+    """Each broken rule as 'rule: N rows'; empty when the snapshot is sound."""
+    out = []
+    for table, key in KEYS.items():
+        cols = ", ".join(key)
+        (dupes,) = con.execute(
+            f"select count(*) from (select {cols} from {db}.{table} group by all having count(*) > 1)"
+        ).fetchall()[0]
+        (nulls,) = con.execute(
+            f"select count(*) from {db}.{table} where {' or '.join(f'{k} is null' for k in key)}"
+        ).fetchall()[0]
+        if dupes:
+            out.append(f"{table}: key ({cols}) not unique: {dupes} keys")
+        if nulls:
+            out.append(f"{table}: key ({cols}) has nulls: {nulls} rows")
+    for name, sql in RULES:
+        (n,) = con.execute(sql.format(db=db)).fetchall()[0]
+        if n:
+            out.append(f"{name}: {n} rows break it")
+    return out

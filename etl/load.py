@@ -1,0 +1,282 @@
+"""Step 3 of a load, and the orchestrator that runs read → validate → load.
+
+The load writes a copy of the current snapshot, never the file readers use, and publishes it only
+when every step succeeded: the dashboard sees the old data or the new, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from dasbor import settings, store
+from dasbor.reference import regions, urusan_rows
+from etl import checks
+from etl.contract import LOAD_ORDER, TABLE_BY_NAME
+from etl.read import ReadError, expand, read_file
+from etl.validate import SQL_DIR, Batch, ValidationError, lit, validate
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_SOME_REJECTED = 0, 1, 2, 3
+
+
+class LoadError(Exception):
+    """The database could not be written; nothing was published."""
+
+
+@dataclass
+class Report:
+    written: bool
+    files: list[dict] = field(default_factory=list)
+    tables: dict[str, dict[str, int]] = field(default_factory=dict)
+    rejected: list[dict] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    snapshot: str | None = None
+    load_id: int | None = None
+
+    @property
+    def exit_code(self) -> int:
+        loaded = sum(t["loaded"] for t in self.tables.values())
+        if self.rejected and not loaded:
+            return EXIT_NOTHING
+        return EXIT_SOME_REJECTED if self.rejected else EXIT_OK
+
+    def as_dict(self) -> dict:
+        return {
+            "written": self.written,
+            "snapshot": self.snapshot,
+            "load_id": self.load_id,
+            "files": self.files,
+            "tables": self.tables,
+            "rejected": self.rejected,
+            "notices": self.notices,
+            "exit_code": self.exit_code,
+        }
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def run(
+    paths: list[str | Path],
+    *,
+    write: bool,
+    user: str | None = None,
+    data_dir: Path | None = None,
+    names: dict[str, str] | None = None,
+) -> Report:
+    """Read, validate and (when ``write``) load files. ``names`` maps a path to the name to report."""
+    files = expand(paths)
+    names = names or {}
+    sheets = [s for f in files for s in read_file(f, names.get(str(f)))]
+    report = Report(
+        written=write,
+        files=[{"name": names.get(str(f), f.name), "sha256": _sha256(f), "bytes": f.stat().st_size} for f in files],
+    )
+    root = Path(data_dir) if data_dir else settings.data_dir()
+    lock = store.load_lock(root) if write else contextlib.nullcontext()
+    with lock:
+        current = store.current_snapshot(root)
+        target = store.new_snapshot_path(root) if write else None
+        con = duckdb.connect(config=store.DUCKDB_CONFIG)
+        try:
+            if write:
+                if current:
+                    shutil.copyfile(current, target)
+                con.execute(f"attach {lit(str(target))} as db")
+                _ensure_schema(con)
+            elif current:
+                con.execute(f"attach {lit(str(current))} as db (read_only)")
+            batch = validate(con, sheets, has_db=write or current is not None)
+            report.tables, report.rejected, report.notices = batch.counts, batch.rejected, batch.notices
+            if write:
+                report.load_id = _load(con, batch, report, user)
+                con.execute("detach db")
+        except (duckdb.Error, ValidationError) as exc:
+            con.close()
+            if target:
+                target.unlink(missing_ok=True)
+            raise LoadError(f"basis data / database: {str(exc).splitlines()[0]}") from exc
+        except BaseException:
+            con.close()
+            if target:
+                target.unlink(missing_ok=True)
+            raise
+        con.close()
+        if write:
+            store.publish(target, root)
+            report.snapshot = target.name
+    return report
+
+
+def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("use db")
+    try:
+        con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+        (n,) = con.execute("select count(*) from wilayah").fetchall()[0]
+        if n == 0:
+            con.register("_w", pa.Table.from_pylist([r.__dict__ for r in regions()]))
+            con.execute("insert into wilayah select kode, nama, tingkat, kode_provinsi, nama_provinsi from _w")
+            con.register("_u", pa.Table.from_pylist(urusan_rows()))
+            con.execute("insert into urusan select kode_bidang, nama_bidang_urusan, kelompok from _u")
+    finally:
+        con.execute("use memory")
+
+
+def _db_columns(con, table: str) -> list[str]:
+    rows = con.execute(
+        "select column_name from duckdb_columns() where database_name = 'db' and table_name = ? "
+        "order by column_index",
+        [table],
+    ).fetchall()
+    return [r[0] for r in rows if r[0] != "muatan_id"]
+
+
+def _accepted_sql(name: str, cols: list[str]) -> str:
+    select = ", ".join("false as turunan" if c == "turunan" else c for c in cols)
+    base = f"select {select} from v_{name} where len(_errors) = 0"
+    if name == "tahapan":
+        # The same stage twice: the later date replaces the earlier (DESIGN.md section 3).
+        return base + " qualify row_number() over (partition by kode_inovasi, tahap order by tanggal desc, _row desc) = 1"
+    if name == "penghargaan":
+        return f"select distinct * from ({base})"
+    return base
+
+
+def _upsert(con, table: str, key: tuple[str, ...], rows_sql: str, load_id: int) -> int:
+    """Replace rows by key, touching only rows that are new or differ: a reload changes nothing."""
+    cols = ", ".join(_db_columns(con, table))
+    con.execute(f"create or replace temp table _chg as ({rows_sql}) except (select {cols} from db.{table})")
+    match = " and ".join(f"t.{k} is not distinct from k.{k}" for k in key)
+    con.execute(f"delete from db.{table} t using (select distinct {', '.join(key)} from _chg) k where {match}")
+    con.execute(f"insert into db.{table} ({cols}, muatan_id) select {cols}, ? from _chg", [load_id])
+    (n,) = con.execute("select count(*) from _chg").fetchall()[0]
+    return n
+
+
+def _derive_history(con, batch: Batch, load_id: int) -> int:
+    """Stage rows from inovasi.tahap_terkini and its dates, for innovations with no real history."""
+    if "inovasi" not in batch.tables:
+        return 0
+    real_in_batch = (
+        "select kode_inovasi from v_tahapan where len(_errors) = 0" if "tahapan" in batch.tables
+        else "select null::varchar as kode_inovasi where false"
+    )
+    con.execute(
+        f"""
+        create or replace temp table _affected as
+        select kode_inovasi, tahap_terkini, tanggal_usulan, tanggal_uji_coba, tanggal_penerapan, _file, _sheet, _row
+        from v_inovasi
+        where len(_errors) = 0
+            and kode_inovasi not in ({real_in_batch})
+            and kode_inovasi not in (select kode_inovasi from db.tahapan where not turunan)
+        """
+    )
+    con.execute(
+        """
+        create or replace temp table _derived as
+        select kode_inovasi, s.tahap, s.tanggal, null::varchar as nomor_dokumen,
+            null::varchar as catatan, true as turunan
+        from (
+            select kode_inovasi, unnest([
+                {'tahap': 'usulan', 'tanggal': tanggal_usulan},
+                {'tahap': 'uji_coba', 'tanggal': tanggal_uji_coba},
+                {'tahap': 'penerapan', 'tanggal': tanggal_penerapan}]) as s
+            from _affected
+        )
+        where s.tanggal is not null
+        """
+    )
+    undated = con.execute(
+        """
+        select a._file, a._sheet, a._row, a.kode_inovasi, a.tahap_terkini
+        from _affected a join db.tahap_ref r on r.tahap = a.tahap_terkini
+        where a.tahap_terkini <> 'usulan' and a.tahap_terkini not in (
+            select tahap from _derived d where d.kode_inovasi = a.kode_inovasi)
+        order by a._file, a._row limit 20
+        """
+    ).fetchall()
+    for file, sheet, row, kode, tahap in undated:
+        where = f"{file}" + (f" [{sheet}]" if sheet else "")
+        batch.notices.append(
+            f"{where} baris {row}: {kode} tahap_terkini '{tahap}' tanpa tanggal, jadi tahap itu "
+            f"tidak masuk riwayat / current stage has no date, so it is not in the history"
+        )
+    # Real history replaces derived rows; derived rows of re-sent innovations are recomputed.
+    con.execute(f"delete from db.tahapan where turunan and kode_inovasi in ({real_in_batch})")
+    con.execute(
+        """
+        delete from db.tahapan t where turunan
+            and kode_inovasi in (select kode_inovasi from _affected)
+            and not exists (select 1 from _derived d where d.kode_inovasi = t.kode_inovasi
+                            and d.tahap = t.tahap and d.tanggal = t.tanggal)
+        """
+    )
+    return _upsert(con, "tahapan", ("kode_inovasi", "tahap"), "select * from _derived", load_id)
+
+
+def _load(con, batch: Batch, report: Report, user: str | None) -> int:
+    (load_id,) = con.execute("select coalesce(max(id), 0) + 1 from db.muatan").fetchall()[0]
+    for name in LOAD_ORDER:
+        if name not in batch.tables:
+            continue
+        table = TABLE_BY_NAME[name]
+        rows_sql = _accepted_sql(name, _db_columns(con, name))
+        batch.counts[name]["changed"] = _upsert(con, name, table.key, rows_sql, load_id)
+    derived = _derive_history(con, batch, load_id)
+    if derived:
+        batch.counts.setdefault("tahapan", {"read": 0, "loaded": 0, "rejected": 0, "changed": 0})
+        batch.counts["tahapan"]["derived"] = derived
+    con.execute("use db")
+    try:
+        con.execute((SQL_DIR / "marts.sql").read_text(encoding="utf-8"))
+    finally:
+        con.execute("use memory")
+    broken = checks.violations(con)
+    if broken:
+        raise LoadError("pemeriksaan setelah muat gagal / post-load check failed: " + "; ".join(broken))
+    _record(con, load_id, report, user)
+    con.execute("checkpoint db")
+    return load_id
+
+
+def _record(con, load_id: int, report: Report, user: str | None) -> None:
+    who = user or settings.get("load_user") or getpass.getuser()
+    con.execute(
+        "insert into db.muatan values (?, ?, ?, ?::json, ?::json, ?, ?::json)",
+        [
+            load_id,
+            datetime.now(UTC),
+            who,
+            json.dumps(report.files),
+            json.dumps(report.tables),
+            len({(r["file"], r["sheet"], r["row"]) for r in report.rejected}),
+            json.dumps(report.notices),
+        ],
+    )
+    if report.rejected:
+        rows = [
+            {"muatan_id": load_id, "berkas": r["file"], "lembar": r["sheet"], "baris": r["row"],
+             "kolom": r["column"], "nilai": r["value"], "alasan": r["reason"], "alasan_en": r["reason_en"]}
+            for r in report.rejected
+        ]
+        con.register("_rej", pa.Table.from_pylist(rows))
+        con.execute("insert into db.baris_ditolak select * from _rej")
+    # info_data was built before this load was logged; refresh its timestamp.
+    con.execute("update db.info_data set dimuat_pada = (select max(waktu) from db.muatan)")
+
+
+__all__ = ["LoadError", "ReadError", "Report", "run"]

@@ -1,0 +1,174 @@
+"""Rules that look beyond one cell: table-specific row rules, duplicates and references.
+
+Runs after the cell rules of ``etl.validate``; each rule appends errors to a row's ``_errors``.
+Rows that refer to an innovation rejected in the same batch are rejected too, so nothing loads
+orphaned.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from etl.contract import Table
+
+# Permendagri 104/2018 predikat bands as published for 2022–2023 (scores have two decimals).
+PREDIKAT_BANDS = (
+    ("tidak_dapat_dinilai", 0.0, 0.0),
+    ("kurang_inovatif", 0.01, 34.99),
+    ("inovatif", 35.0, 60.0),
+    ("sangat_inovatif", 60.01, 100.0),
+)
+
+PREDIKAT_MACRO = (
+    "create or replace macro predikat_skor(s) as case "
+    + " ".join(f"when round(s, 2) between {lo} and {hi} then '{name}'" for name, lo, hi in PREDIKAT_BANDS)
+    + " end"
+)
+
+
+def _e(col_sql: str, value_sql: str, cond: str, why_sql: str, why_en_sql: str) -> str:
+    return (
+        f"case when {cond} then {{'kolom': {col_sql}, 'nilai': {value_sql}, "
+        f"'alasan': {why_sql}, 'alasan_en': {why_en_sql}}} end"
+    )
+
+
+def row_errors(table: Table) -> list[str]:
+    """Rules between cells of the same row, as SQL error expressions over typed columns."""
+    if table.name == "indeks_daerah":
+        return [
+            _e("'skor'", "null", "skor is null and predikat__r is null",
+               "'isi skor atau predikat'", "'give a score or a predikat'"),
+            _e("'predikat'", "predikat__r",
+               "skor is not null and predikat is not null and predikat <> predikat_skor(skor)",
+               "'predikat tidak cocok dengan skor ' || skor || ' (rentangnya: ' || predikat_skor(skor) || ')'",
+               "'predikat disagrees with score ' || skor || ' (its band: ' || predikat_skor(skor) || ')'"),
+        ]
+    if table.name == "inovasi":
+        return [
+            _e(f"'{col}'", f"{col}__r", f"{col} < tanggal_usulan",
+               "'tanggal sebelum tanggal_usulan'", "'date is before the proposal date'")
+            for col in ("tanggal_uji_coba", "tanggal_penerapan")
+        ]
+    if table.name == "evaluasi":
+        return [
+            _e("'satuan_waktu'", "null",
+               "satuan_waktu is null and (waktu_layanan_sebelum is not null or waktu_layanan_sesudah is not null)",
+               "'satuan_waktu wajib bila waktu layanan diisi (menit/jam/hari)'",
+               "'time_unit is required when a service time is given (menit/jam/hari)'"),
+        ]
+    return []
+
+
+def _append(con: duckdb.DuckDBPyConnection, name: str, joins: str, errors: list[str], extra: str = "") -> None:
+    con.execute(
+        f"""
+        create or replace temp table v_{name} as
+        select v.* replace (
+            list_concat(v._errors, list_filter([{", ".join(errors)}], lambda e: e is not null)) as _errors
+        ) {extra}
+        from v_{name} v {joins}
+        """
+    )
+
+
+def _where(file_sql: str, sheet_sql: str, row_sql: str, word: str = "baris") -> str:
+    return f"{file_sql} || coalesce(' [' || {sheet_sql} || ']', '') || ' {word} ' || {row_sql}"
+
+
+def _duplicates(con, table: Table) -> None:
+    key = ", ".join(table.key)
+    first = _where("d.f_file", "d.f_sheet", "d.f_row")
+    first_en = _where("d.f_file", "d.f_sheet", "d.f_row", "row")
+    _append(
+        con,
+        table.name,
+        f"""left join (
+            select _file, _sheet, _row,
+                first_value(_file) over w as f_file, first_value(_sheet) over w as f_sheet,
+                first_value(_row) over w as f_row, row_number() over w as n
+            from v_{table.name}
+            where {" and ".join(f"{k} is not null" for k in table.key)}
+            window w as (partition by {key} order by _file, _sheet, _row)
+        ) d on d._file = v._file and d._sheet is not distinct from v._sheet and d._row = v._row""",
+        [_e(f"'{table.key[-1]}'", f"v.{table.key[-1]}::varchar", "d.n > 1",
+            f"'kunci ({key}) sudah ada di ' || {first} || '; baris ganda ditolak'",
+            f"'key ({key}) already given at ' || {first_en} || '; duplicate row rejected'")],
+    )
+
+
+def _parents(batch_tables: list[str], has_db: bool) -> str:
+    """The innovations a row may refer to: this batch's (valid or not) and the loaded ones."""
+    batch = (
+        """(select kode_inovasi, tanggal_usulan, len(_errors) = 0 as ok, _file, _sheet, _row
+            from v_inovasi where kode_inovasi is not null
+            qualify row_number() over (partition by kode_inovasi order by len(_errors) = 0 desc, _row) = 1)"""
+        if "inovasi" in batch_tables
+        else "(select null::varchar kode_inovasi, null::date tanggal_usulan, null::boolean ok, "
+        "null::varchar _file, null::varchar _sheet, null::bigint _row where false)"
+    )
+    loaded = (
+        "db.inovasi" if has_db
+        else "(select null::varchar kode_inovasi, null::date tanggal_usulan, null::varchar kode_wilayah where false)"
+    )
+    return f"left join {batch} b on b.kode_inovasi = v.kode_inovasi left join {loaded} o on o.kode_inovasi = v.kode_inovasi"
+
+
+def _references(con, table: Table, batch_tables: list[str], has_db: bool, date_col: str | None) -> None:
+    where = _where("b._file", "b._sheet", "b._row")
+    where_en = _where("b._file", "b._sheet", "b._row", "row")
+    errors = [
+        _e("'kode_inovasi'", "v.kode_inovasi", "v.kode_inovasi is not null and b.ok = false",
+           f"'inovasi ini ditolak di ' || {where} || '; perbaiki baris itu lalu muat ulang keduanya'",
+           f"'this innovation was rejected at ' || {where_en} || '; fix that row and load both again'"),
+        _e("'kode_inovasi'", "v.kode_inovasi",
+           "v.kode_inovasi is not null and b.kode_inovasi is null and o.kode_inovasi is null",
+           "'kode_inovasi tidak ada di tabel inovasi (kiriman ini maupun data yang sudah dimuat)'",
+           "'kode_inovasi is not in the inovasi table (neither this batch nor loaded data)'"),
+    ]
+    if date_col:
+        proposed = "coalesce(case when b.ok then b.tanggal_usulan end, o.tanggal_usulan)"
+        errors.append(
+            _e(f"'{date_col}'", f"strftime(v.{date_col}, '%d/%m/%Y')", f"v.{date_col} < {proposed}",
+               f"'tanggal sebelum tanggal usulan (' || strftime({proposed}, '%d/%m/%Y') || ')'",
+               f"'date is before the proposal date (' || strftime({proposed}, '%d/%m/%Y') || ')'")
+        )
+    _append(con, table.name, _parents(batch_tables, has_db), errors)
+
+
+def _region_collision(con, has_db: bool) -> None:
+    if not has_db:
+        return
+    _append(
+        con,
+        "inovasi",
+        "left join db.inovasi o on o.kode_inovasi = v.kode_inovasi "
+        "left join db.wilayah w on w.kode = o.kode_wilayah",
+        [_e("'kode_inovasi'", "v.kode_inovasi",
+            "o.kode_wilayah is not null and v.kode_wilayah is not null and o.kode_wilayah <> v.kode_wilayah",
+            "'kode_inovasi ini sudah terdaftar untuk ' || w.nama || ' (' || o.kode_wilayah || '); kode inovasi harus unik'",
+            "'this kode_inovasi is already registered for ' || w.nama || ' (' || o.kode_wilayah || '); codes must be unique'")],
+    )
+
+
+def apply(con: duckdb.DuckDBPyConnection, table: Table, batch, has_db: bool) -> None:
+    """Cross-row rules for ``v_<table>``; ``batch.tables`` lists the tables validated before it."""
+    name = table.name
+    if name == "inovasi":
+        _duplicates(con, table)
+        _region_collision(con, has_db)
+    elif name == "tahapan":
+        # The same stage twice is not an error: the later date wins at load time.
+        _references(con, table, batch.tables, has_db, "tanggal")
+    elif name == "evaluasi":
+        _duplicates(con, table)
+        _references(con, table, batch.tables, has_db, "tanggal_evaluasi")
+    elif name == "penghargaan":
+        _references(con, table, batch.tables, has_db, None)
+    elif name in ("indeks_daerah", "penduduk"):
+        _duplicates(con, table)
+    if name == "indeks_daerah":
+        con.execute(
+            "create or replace temp table v_indeks_daerah as "
+            "select * replace (coalesce(predikat, predikat_skor(skor)) as predikat) from v_indeks_daerah"
+        )

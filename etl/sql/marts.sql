@@ -1,0 +1,98 @@
+-- Tables the pages read, rebuilt at the end of every load so that pages never compute stage
+-- histories themselves.
+
+-- One row per innovation and stage entry, in the order the innovation moved. Ties on the same
+-- date are ordered by the stage order, so a decree and a trial on one day read forward.
+create or replace table tahapan_transisi as
+with entries as (
+    select
+        t.kode_inovasi,
+        t.tahap,
+        t.tanggal,
+        r.urutan,
+        row_number() over (partition by t.kode_inovasi order by t.tanggal, r.urutan) as langkah
+    from tahapan as t
+    join tahap_ref as r using (tahap)
+),
+
+final as (
+    select
+        kode_inovasi,
+        langkah,
+        tahap as dari_tahap,
+        tanggal as dari_tanggal,
+        lead(tahap) over w as ke_tahap,
+        lead(tanggal) over w as ke_tanggal,
+        lead(tanggal) over w - tanggal as hari
+    from entries
+    window w as (partition by kode_inovasi order by langkah)
+)
+
+select * from final;
+
+-- The state of every innovation now: its current stage (the last one it entered), when it
+-- entered it, Kemendagri's grouping, and whether it continues after penerapan.
+create or replace table inovasi_status as
+with last_entry as (
+    select kode_inovasi, dari_tahap as tahap, dari_tanggal as tanggal_tahap, langkah as jumlah_tahap
+    from tahapan_transisi
+    where ke_tahap is null
+),
+
+reached as (
+    select
+        kode_inovasi,
+        max(tanggal) filter (where tahap = 'penetapan') as tanggal_penetapan,
+        max(tanggal) filter (where tahap = 'penerapan') as tanggal_penerapan
+    from tahapan
+    group by kode_inovasi
+),
+
+last_eval as (
+    select kode_inovasi, hasil, status_lanjut
+    from evaluasi
+    qualify row_number() over (partition by kode_inovasi order by tanggal_evaluasi desc) = 1
+),
+
+final as (
+    select
+        i.kode_inovasi,
+        i.kode_wilayah,
+        w.kode_provinsi,
+        w.tingkat,
+        i.perangkat_daerah,
+        i.inisiator,
+        i.bentuk,
+        i.jenis,
+        i.urusan,
+        i.publikasi,
+        i.tanggal_usulan,
+        year(i.tanggal_usulan) as tahun_usulan,
+        coalesce(l.tahap, 'usulan') as tahap,
+        coalesce(l.tanggal_tahap, i.tanggal_usulan) as tanggal_tahap,
+        r.kelompok,
+        r.keluar,
+        reached.tanggal_penetapan,
+        reached.tanggal_penerapan,
+        e.hasil as hasil_evaluasi_terakhir,
+        case
+            when coalesce(l.tahap, 'usulan') = 'dihentikan' then 'berhenti'
+            when reached.tanggal_penerapan is not null then e.status_lanjut
+        end as status_lanjut  -- null: implemented, continuation not yet reported
+    from inovasi as i
+    left join wilayah as w on w.kode = i.kode_wilayah
+    left join last_entry as l using (kode_inovasi)
+    left join reached using (kode_inovasi)
+    left join last_eval as e using (kode_inovasi)
+    left join tahap_ref as r on r.tahap = coalesce(l.tahap, 'usulan')
+)
+
+select * from final;
+
+-- What a reader needs to label the data: is any of it sample data, and how much is there.
+create or replace table info_data as
+select
+    count(*) filter (where kode_inovasi like 'SAMPEL-%') > 0 as sampel,
+    count(*) as jumlah_inovasi,
+    (select max(waktu) from muatan) as dimuat_pada
+from inovasi;

@@ -1,0 +1,253 @@
+"""Step 2 of a load: check every row against the contract, inside DuckDB.
+
+Each table's rows are parsed and checked by one generated query (rules declared in
+``etl.contract``), so validation runs at columnar speed. A broken row collects one error per
+broken cell; rows with no errors go on to the load, the others to the report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from dasbor.reference import RegionResolver, alias_rows, norm_key, urusan_rows
+from etl import rules
+from etl.contract import DOMAINS, LOAD_ORDER, TABLE_BY_NAME, Column, Table
+from etl.read import Sheet
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+
+class ValidationError(Exception):
+    """Validation itself could not run (not: some rows are invalid)."""
+
+
+@dataclass
+class Batch:
+    """The outcome of validation, held as temp tables ``v_<table>`` in ``con``."""
+
+    con: duckdb.DuckDBPyConnection
+    tables: list[str]
+    rejected: list[dict] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def lit(text: str) -> str:
+    """A SQL string literal for our own fixed messages and names (never for data)."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute((SQL_DIR / "parsers.sql").read_text(encoding="utf-8"))
+    con.execute(rules.PREDIKAT_MACRO)
+    aliases = alias_rows()
+    con.register("_alias", pa.Table.from_pylist(aliases or [{"domain": "", "kunci": "", "kanonik": ""}]))
+    con.execute("create or replace temp table alias as select distinct on (domain, kunci) * from _alias")
+    con.unregister("_alias")
+
+
+def validate(con: duckdb.DuckDBPyConnection, sheets: list[Sheet], has_db: bool) -> Batch:
+    prepare(con)
+    batch = Batch(con, [])
+    for sheet in sheets:
+        batch.rejected.extend(sheet.rejected)
+        batch.notices.extend(sheet.notices)
+    by_table: dict[str, list[Sheet]] = {}
+    for sheet in sheets:
+        by_table.setdefault(sheet.table.name, []).append(sheet)
+    resolver = RegionResolver(alias_rows())
+    for name in LOAD_ORDER:
+        if name not in by_table:
+            continue
+        table = TABLE_BY_NAME[name]
+        _register_raw(con, table, by_table[name])
+        if any(c.kind == "wilayah_kode" for c in table.columns):
+            _map_regions(con, name, resolver)
+        if any(c.kind == "urusan" for c in table.columns):
+            _map_urusan(con, name)
+        con.execute(f"create or replace temp table v_{name} as {row_sql(table)}")
+        rules.apply(con, table, batch, has_db)
+        batch.tables.append(name)
+        _collect(con, table, by_table[name], batch)
+    return batch
+
+
+def _register_raw(con, table: Table, sheets: list[Sheet]) -> None:
+    parts = []
+    for sheet in sheets:
+        data = sheet.data
+        n = data.num_rows
+        for col in table.columns:
+            if col.name not in data.column_names:
+                data = data.append_column(col.name, pa.array([""] * n, pa.string()))
+        data = data.append_column("_file", pa.array([sheet.file] * n, pa.string()))
+        data = data.append_column("_sheet", pa.array([sheet.sheet] * n, pa.string()))
+        parts.append(data.select([c.name for c in table.columns] + ["_file", "_sheet", "_row"]))
+    con.register(f"raw_{table.name}", pa.concat_tables(parts))
+
+
+def _map_regions(con, name: str, resolver: RegionResolver) -> None:
+    pairs = con.execute(
+        f"select distinct isi(kode_wilayah), isi(nama_wilayah) from raw_{name}"
+    ).fetchall()
+    rows = []
+    for kode, nama in pairs:
+        code, why, why_en = resolver.resolve(kode, nama)
+        rows.append({"k": kode, "n": nama, "kode": code, "alasan": why, "alasan_en": why_en})
+    con.register(f"_map_wilayah_{name}", pa.Table.from_pylist(rows, schema=_MAP_SCHEMA))
+
+
+_MAP_SCHEMA = pa.schema(
+    [(c, pa.string()) for c in ("k", "n", "kode", "alasan", "alasan_en")]
+)
+
+
+def _map_urusan(con, name: str) -> None:
+    ref = urusan_rows()
+    by_code = {r["kode_bidang"]: r["kode_bidang"] for r in ref}
+    by_name = {norm_key(r["nama_bidang_urusan"]): r["kode_bidang"] for r in ref}
+    values = con.execute(f"select distinct isi(urusan) from raw_{name} where isi(urusan) is not null")
+    rows = []
+    for (raw,) in values.fetchall():
+        match = re.fullmatch(r"(\d)\.?0?(\d{1,2})", raw.replace(" ", ""))
+        code = f"{match.group(1)}.{int(match.group(2)):02d}" if match else None
+        rows.append({"k": raw, "kode": by_code.get(code) or by_name.get(norm_key(raw))})
+    schema = pa.schema([("k", pa.string()), ("kode", pa.string())])
+    con.register(f"_map_urusan_{name}", pa.Table.from_pylist(rows, schema=schema))
+
+
+def _err(col: str, value_sql: str, cond: str, why: str, why_en: str) -> str:
+    return (
+        f"case when {cond} then {{'kolom': {lit(col)}, 'nilai': {value_sql}, "
+        f"'alasan': {lit(why)}, 'alasan_en': {lit(why_en)}}} end"
+    )
+
+
+def _column_sql(c: Column, table: Table) -> tuple[str, str, list[str], str]:
+    """(cleaning expr, typed expr, error exprs, extra join) for one column."""
+    r, k = f"{c.name}__r", f"{c.name}__c"
+    errs: list[str] = []
+    if c.required:
+        errs.append(_err(c.name, r, f"{r} is null", "wajib diisi", "required"))
+    clean, typed, join = "null", r, ""
+    if c.kind == "kode":
+        errs.append(_err(c.name, r, f"length({r}) > 100", "lebih dari 100 karakter", "longer than 100 characters"))
+    elif c.kind == "tanggal":
+        clean, typed = f"bersih_tanggal({r})", f"tanggal_dari_bersih({k})"
+        errs += [
+            _err(c.name, r, f"{r} is not null and {typed} is null",
+                 "tanggal tidak dikenali (pakai 22/11/2017, 2017-11-22 atau 22 November 2017)",
+                 "date not recognised (use 22/11/2017, 2017-11-22 or 22 November 2017)"),
+            _err(c.name, r, f"{typed} > current_date", "tanggal di masa depan", "date is in the future"),
+            _err(c.name, r, f"{typed} < date '1950-01-01'", "tanggal sebelum 1950, periksa tahunnya",
+                 "date before 1950, check the year"),
+        ]
+    elif c.kind in ("uang", "angka", "bulat", "tahun"):
+        clean = f"bersih_angka({r})"
+        typed = f"uang_dari_bersih({k})" if c.kind == "uang" else f"angka_dari_bersih({k})"
+        if c.kind in ("bulat", "tahun"):
+            typed = f"case when {typed} = floor({typed}) then {typed}::bigint end"
+        what = {
+            "uang": ("bukan jumlah Rupiah ≥ 0 yang dikenali (mis. Rp1.500.000)",
+                     "not a Rupiah amount ≥ 0 (e.g. Rp1.500.000)"),
+            "angka": ("bukan angka (mis. 1.234,56)", "not a number (e.g. 1.234,56)"),
+            "bulat": ("bukan bilangan bulat (mis. 1.250)", "not a whole number (e.g. 1.250)"),
+            "tahun": ("bukan tahun (mis. 2025)", "not a year (e.g. 2025)"),
+        }[c.kind]
+        errs.append(_err(c.name, r, f"{r} is not null and {typed} is null", *what))
+        if c.kind == "tahun":
+            errs.append(_err(c.name, r, f"{typed} not between 1990 and year(current_date) + 1",
+                             "tahun di luar 1990 sampai tahun depan", "year outside 1990 to next year"))
+        if c.lo is not None:
+            errs.append(_err(c.name, r, f"{typed} < {c.lo}", f"kurang dari {c.lo:g}", f"less than {c.lo:g}"))
+        if c.hi is not None:
+            errs.append(_err(c.name, r, f"{typed} > {c.hi}", f"lebih dari {c.hi:g}", f"more than {c.hi:g}"))
+    elif c.kind == "enum":
+        clean = f"kunci({r})"
+        alias = f"a_{c.name}"
+        join = (
+            f"left join alias {alias} on {alias}.domain = {lit(c.domain)} and {alias}.kunci = src.{k}"
+        )
+        typed = f"{alias}.kanonik"
+        if c.domain == "ya_tidak":
+            typed = f"coalesce({alias}.kanonik = 'true', true)"
+        choices = ", ".join(DOMAINS[c.domain])
+        errs.append(_err(c.name, r, f"{r} is not null and {alias}.kanonik is null",
+                         f"nilai tidak dikenal; pilihan: {choices}",
+                         f"unknown value; choose one of: {choices}"))
+    elif c.kind == "urusan":
+        join = f"left join _map_urusan_{table.name} mu on mu.k = src.{r}"
+        typed = "mu.kode"
+        errs.append(_err(c.name, r, f"{r} is not null and mu.kode is null",
+                         "urusan tidak dikenal (pakai kode 1.01–5.05 Permendagri 90/2019 atau namanya)",
+                         "unknown urusan (use a Permendagri 90/2019 code 1.01–5.05 or its name)"))
+    elif c.kind == "wilayah_kode":
+        join = (
+            f"left join _map_wilayah_{table.name} mw on mw.k is not distinct from src.kode_wilayah__r "
+            "and mw.n is not distinct from src.nama_wilayah__r"
+        )
+        typed = "mw.kode"
+        value = "coalesce(src.kode_wilayah__r, src.nama_wilayah__r)"
+        column = "case when src.kode_wilayah__r is null then 'nama_wilayah' else 'kode_wilayah' end"
+        errs.append(
+            f"case when mw.kode is null then {{'kolom': {column}, 'nilai': {value}, "
+            "'alasan': mw.alasan, 'alasan_en': mw.alasan_en} end"
+        )
+    elif c.kind == "wilayah_nama":
+        typed = r
+    return clean, typed, errs, join
+
+
+def row_sql(table: Table) -> str:
+    """One query that parses and checks every cell of ``raw_<table>``."""
+    cleans, cleaned, typeds, errors, joins = [], [], [], [], []
+    for c in table.columns:
+        clean, typed, errs, join = _column_sql(c, table)
+        cleans.append(f"isi({c.name}) as {c.name}__r")
+        if clean != "null":
+            cleans.append(f"{clean.replace(f'{c.name}__r', f'isi({c.name})')} as {c.name}__c")
+            cleaned.append(f"{c.name}__c")
+        typeds.append(f"{typed} as {c.name}")
+        errors.extend(errs)
+        if join:
+            joins.append(join)
+    row_rules = rules.row_errors(table) or ["null"]
+    return f"""
+        with src as (
+            select _file, _sheet, _row, {", ".join(cleans)}
+            from raw_{table.name}
+        ),
+        typed as (
+            select src.*, {", ".join(typeds)},
+                list_filter([{", ".join(errors)}], lambda e: e is not null) as _cell_errors
+            from src {" ".join(joins)}
+        )
+        select * exclude ({", ".join(cleaned)}, _cell_errors),
+            list_concat(_cell_errors, list_filter([{", ".join(row_rules)}], lambda e: e is not null)) as _errors
+        from typed
+    """
+
+
+def _collect(con, table: Table, sheets: list[Sheet], batch: Batch) -> None:
+    name = table.name
+    rows = con.execute(
+        f"""
+        select _file, _sheet, _row, e.kolom, e.nilai, e.alasan, e.alasan_en
+        from (select _file, _sheet, _row, unnest(_errors) as e from v_{name})
+        order by _file, _sheet, _row
+        """
+    ).fetchall()
+    batch.rejected.extend(
+        {"file": f, "sheet": s, "row": r, "column": col, "value": v, "reason": why, "reason_en": en}
+        for f, s, r, col, v, why, en in rows
+    )
+    total, bad = con.execute(
+        f"select count(*), count(*) filter (where len(_errors) > 0) from v_{name}"
+    ).fetchall()[0]
+    pre = sum(len(s.rejected) for s in sheets)
+    batch.counts[name] = {"read": total + pre, "loaded": total - bad, "rejected": bad + pre}

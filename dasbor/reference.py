@@ -97,9 +97,7 @@ class RegionResolver:
         for r in regions():
             self.by_core.setdefault(_split(r.nama)[1], []).append(r)
         self.nicknames = {
-            re.sub(r"[^0-9a-z]", "", a["kunci"]): a["kanonik"]
-            for a in (aliases or [])
-            if a["domain"] == "wilayah"
+            re.sub(r"[^0-9a-z]", "", a["kunci"]): a["kanonik"] for a in (aliases or []) if a["domain"] == "wilayah"
         }
 
     def code(self, raw: str) -> str | None:

@@ -58,7 +58,16 @@ def _cmd_status(args) -> int:
         return EXIT_NOTHING
     status: dict = {"snapshot": str(snap) if snap else None, "tables": {}, "loads": []}
     if snap:
-        tables = ("inovasi", "tahapan", "evaluasi", "penghargaan", "indeks_daerah", "penduduk", "wilayah", "baris_ditolak")
+        tables = (
+            "inovasi",
+            "tahapan",
+            "evaluasi",
+            "penghargaan",
+            "indeks_daerah",
+            "penduduk",
+            "wilayah",
+            "baris_ditolak",
+        )
         for t in tables:
             status["tables"][t] = int(store.query(f"select count(*) as n from {t}", snapshot=snap)["n"][0])
         loads = store.query(
@@ -67,8 +76,14 @@ def _cmd_status(args) -> int:
             snapshot=snap,
         )
         status["loads"] = [
-            {"id": int(r.id), "time": r.waktu, "user": r.pengguna, "files": json.loads(r.berkas),
-             "tables": json.loads(r.tabel), "rejected_rows": int(r.ditolak)}
+            {
+                "id": int(r.id),
+                "time": r.waktu,
+                "user": r.pengguna,
+                "files": json.loads(r.berkas),
+                "tables": json.loads(r.tabel),
+                "rejected_rows": int(r.ditolak),
+            }
             for r in loads.itertuples()
         ]
     if args.json:
@@ -82,7 +97,9 @@ def _cmd_status(args) -> int:
         print(f"  {t}: {n}")
     for load in status["loads"][-10:]:
         files = ", ".join(f["name"] for f in load["files"])
-        print(f"muatan #{load['id']} {load['time']} oleh {load['user']}: {files}; {load['rejected_rows']} baris ditolak")
+        print(
+            f"muatan #{load['id']} {load['time']} oleh {load['user']}: {files}; {load['rejected_rows']} baris ditolak"
+        )
     return 0
 
 

@@ -19,12 +19,27 @@ KEYS = {
 }
 
 RULES = (
-    ("tahapan.tahap is a stage code", "select count(*) from {db}.tahapan where tahap not in (select tahap from {db}.tahap_ref)"),
-    ("tahapan.kode_inovasi exists in inovasi", "select count(*) from {db}.tahapan t anti join {db}.inovasi i using (kode_inovasi)"),
-    ("evaluasi.kode_inovasi exists in inovasi", "select count(*) from {db}.evaluasi t anti join {db}.inovasi i using (kode_inovasi)"),
-    ("inovasi.kode_wilayah exists in wilayah", "select count(*) from {db}.inovasi i anti join {db}.wilayah w on w.kode = i.kode_wilayah"),
+    (
+        "tahapan.tahap is a stage code",
+        "select count(*) from {db}.tahapan where tahap not in (select tahap from {db}.tahap_ref)",
+    ),
+    (
+        "tahapan.kode_inovasi exists in inovasi",
+        "select count(*) from {db}.tahapan t anti join {db}.inovasi i using (kode_inovasi)",
+    ),
+    (
+        "evaluasi.kode_inovasi exists in inovasi",
+        "select count(*) from {db}.evaluasi t anti join {db}.inovasi i using (kode_inovasi)",
+    ),
+    (
+        "inovasi.kode_wilayah exists in wilayah",
+        "select count(*) from {db}.inovasi i anti join {db}.wilayah w on w.kode = i.kode_wilayah",
+    ),
     ("indeks_daerah.predikat is set", "select count(*) from {db}.indeks_daerah where predikat is null"),
-    ("inovasi_status has every innovation", "select (select count(*) from {db}.inovasi) - (select count(*) from {db}.inovasi_status)"),
+    (
+        "inovasi_status has every innovation",
+        "select (select count(*) from {db}.inovasi) - (select count(*) from {db}.inovasi_status)",
+    ),
 )
 
 

@@ -138,8 +138,7 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def _db_columns(con, table: str) -> list[str]:
     rows = con.execute(
-        "select column_name from duckdb_columns() where database_name = 'db' and table_name = ? "
-        "order by column_index",
+        "select column_name from duckdb_columns() where database_name = 'db' and table_name = ? order by column_index",
         [table],
     ).fetchall()
     return [r[0] for r in rows if r[0] != "muatan_id"]
@@ -150,7 +149,9 @@ def _accepted_sql(name: str, cols: list[str]) -> str:
     base = f"select {select} from v_{name} where len(_errors) = 0"
     if name == "tahapan":
         # The same stage twice: the later date replaces the earlier (DESIGN.md section 3).
-        return base + " qualify row_number() over (partition by kode_inovasi, tahap order by tanggal desc, _row desc) = 1"
+        return (
+            base + " qualify row_number() over (partition by kode_inovasi, tahap order by tanggal desc, _row desc) = 1"
+        )
     if name == "penghargaan":
         return f"select distinct * from ({base})"
     return base
@@ -172,7 +173,8 @@ def _derive_history(con, batch: Batch, load_id: int) -> int:
     if "inovasi" not in batch.tables:
         return 0
     real_in_batch = (
-        "select kode_inovasi from v_tahapan where len(_errors) = 0" if "tahapan" in batch.tables
+        "select kode_inovasi from v_tahapan where len(_errors) = 0"
+        if "tahapan" in batch.tables
         else "select null::varchar as kode_inovasi where false"
     )
     con.execute(
@@ -202,18 +204,19 @@ def _derive_history(con, batch: Batch, load_id: int) -> int:
     )
     undated = con.execute(
         """
-        select a._file, a._sheet, a._row, a.kode_inovasi, a.tahap_terkini
+        select a._file, a._sheet, a._row
         from _affected a join db.tahap_ref r on r.tahap = a.tahap_terkini
         where a.tahap_terkini <> 'usulan' and a.tahap_terkini not in (
             select tahap from _derived d where d.kode_inovasi = a.kode_inovasi)
-        order by a._file, a._row limit 20
+        order by a._file, a._sheet, a._row
         """
     ).fetchall()
-    for file, sheet, row, kode, tahap in undated:
-        where = f"{file}" + (f" [{sheet}]" if sheet else "")
+    if undated:
+        rows = ", ".join(str(r[2]) for r in undated[:5]) + (", ..." if len(undated) > 5 else "")
         batch.notices.append(
-            f"{where} baris {row}: {kode} tahap_terkini '{tahap}' tanpa tanggal, jadi tahap itu "
-            f"tidak masuk riwayat / current stage has no date, so it is not in the history"
+            f"{undated[0][0]}: {len(undated)} inovasi punya tahap_terkini tanpa tanggalnya (baris {rows}); "
+            f"tahap itu tampil sebagai tahap terkini tetapi tanpa tanggal di riwayat / "
+            f"{len(undated)} innovations have a current stage without its date; shown as current, undated"
         )
     # Real history replaces derived rows; derived rows of re-sent innovations are recomputed.
     con.execute(f"delete from db.tahapan where turunan and kode_inovasi in ({real_in_batch})")
@@ -269,8 +272,16 @@ def _record(con, load_id: int, report: Report, user: str | None) -> None:
     )
     if report.rejected:
         rows = [
-            {"muatan_id": load_id, "berkas": r["file"], "lembar": r["sheet"], "baris": r["row"],
-             "kolom": r["column"], "nilai": r["value"], "alasan": r["reason"], "alasan_en": r["reason_en"]}
+            {
+                "muatan_id": load_id,
+                "berkas": r["file"],
+                "lembar": r["sheet"],
+                "baris": r["row"],
+                "kolom": r["column"],
+                "nilai": r["value"],
+                "alasan": r["reason"],
+                "alasan_en": r["reason_en"],
+            }
             for r in report.rejected
         ]
         con.register("_rej", pa.Table.from_pylist(rows))

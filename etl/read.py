@@ -19,6 +19,8 @@ import pyarrow.csv as pacsv
 from dasbor import settings
 from etl.contract import TABLES, Table, header_key, table_for
 
+DOC_SHEETS = ("kamus",)  # the template's own dictionary sheet (etl.template)
+
 SUFFIXES = (".csv", ".xlsx")
 
 
@@ -90,15 +92,12 @@ def _columns(table: Table, headers: list[str], name: str, sheet: str | None) -> 
         col = lookup.get(header_key(header)) if str(header).strip() else None
         if col and col in seen:
             raise ReadError(
-                f"{where}: kolom '{col}' muncul dua kali (kolom {seen[col] + 1} dan {i + 1}) "
-                f"/ column appears twice"
+                f"{where}: kolom '{col}' muncul dua kali (kolom {seen[col] + 1} dan {i + 1}) / column appears twice"
             )
         if col:
             seen[col] = i
         elif str(header).strip():
-            notices.append(
-                f"{where}: kolom '{header}' tidak dikenal dan diabaikan / unknown column ignored"
-            )
+            notices.append(f"{where}: kolom '{header}' tidak dikenal dan diabaikan / unknown column ignored")
         mapped.append(col)
     missing = [c.name for c in table.columns if c.required and c.name not in seen]
     for group in table.needs_one_of:
@@ -139,8 +138,7 @@ def _read_csv(path: Path, name: str, table: Table) -> Sheet:
 
 def _not_utf8(name: str) -> str:
     return (
-        f"{name}: bukan teks UTF-8; di Excel simpan sebagai 'CSV UTF-8' "
-        f"/ not UTF-8 text; in Excel save as 'CSV UTF-8'"
+        f"{name}: bukan teks UTF-8; di Excel simpan sebagai 'CSV UTF-8' / not UTF-8 text; in Excel save as 'CSV UTF-8'"
     )
 
 
@@ -221,12 +219,13 @@ def _read_xlsx(path: Path, name: str) -> list[Sheet]:
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as exc:
-        raise ReadError(f"{name}: bukan buku kerja XLSX yang bisa dibaca / not a readable XLSX ({exc})")
+        raise ReadError(f"{name}: bukan buku kerja XLSX yang bisa dibaca / not a readable XLSX ({exc})") from None
     sheets, skipped = [], []
     for sheet_name in book.sheet_names:
         table = table_for(sheet_name)
         if table is None:
-            skipped.append(sheet_name)
+            if sheet_name.strip().lower() not in DOC_SHEETS:
+                skipped.append(sheet_name)
             continue
         sheet = book.get_sheet_by_name(sheet_name)
         cells = sheet.to_python()
@@ -250,7 +249,5 @@ def _read_xlsx(path: Path, name: str) -> list[Sheet]:
     if not sheets:
         raise ReadError(_unknown_table(name, ", ".join(skipped) or "(tanpa lembar)"))
     if skipped:
-        sheets[0].notices.append(
-            f"{name}: lembar {', '.join(skipped)} bukan tabel dan dilewati / sheets skipped"
-        )
+        sheets[0].notices.append(f"{name}: lembar {', '.join(skipped)} bukan tabel dan dilewati / sheets skipped")
     return sheets

@@ -37,25 +37,41 @@ def row_errors(table: Table) -> list[str]:
     """Rules between cells of the same row, as SQL error expressions over typed columns."""
     if table.name == "indeks_daerah":
         return [
-            _e("'skor'", "null", "skor is null and predikat__r is null",
-               "'isi skor atau predikat'", "'give a score or a predikat'"),
-            _e("'predikat'", "predikat__r",
-               "skor is not null and predikat is not null and predikat <> predikat_skor(skor)",
-               "'predikat tidak cocok dengan skor ' || skor || ' (rentangnya: ' || predikat_skor(skor) || ')'",
-               "'predikat disagrees with score ' || skor || ' (its band: ' || predikat_skor(skor) || ')'"),
+            _e(
+                "'skor'",
+                "null",
+                "skor is null and predikat__r is null",
+                "'isi skor atau predikat'",
+                "'give a score or a predikat'",
+            ),
+            _e(
+                "'predikat'",
+                "predikat__r",
+                "skor is not null and predikat is not null and predikat <> predikat_skor(skor)",
+                "'predikat tidak cocok dengan skor ' || skor || ' (rentangnya: ' || predikat_skor(skor) || ')'",
+                "'predikat disagrees with score ' || skor || ' (its band: ' || predikat_skor(skor) || ')'",
+            ),
         ]
     if table.name == "inovasi":
         return [
-            _e(f"'{col}'", f"{col}__r", f"{col} < tanggal_usulan",
-               "'tanggal sebelum tanggal_usulan'", "'date is before the proposal date'")
+            _e(
+                f"'{col}'",
+                f"{col}__r",
+                f"{col} < tanggal_usulan",
+                "'tanggal sebelum tanggal_usulan'",
+                "'date is before the proposal date'",
+            )
             for col in ("tanggal_uji_coba", "tanggal_penerapan")
         ]
     if table.name == "evaluasi":
         return [
-            _e("'satuan_waktu'", "null",
-               "satuan_waktu is null and (waktu_layanan_sebelum is not null or waktu_layanan_sesudah is not null)",
-               "'satuan_waktu wajib bila waktu layanan diisi (menit/jam/hari)'",
-               "'time_unit is required when a service time is given (menit/jam/hari)'"),
+            _e(
+                "'satuan_waktu'",
+                "null",
+                "satuan_waktu is null and (waktu_layanan_sebelum is not null or waktu_layanan_sesudah is not null)",
+                "'satuan_waktu wajib bila waktu layanan diisi (menit/jam/hari)'",
+                "'time_unit is required when a service time is given (menit/jam/hari)'",
+            ),
         ]
     return []
 
@@ -91,9 +107,15 @@ def _duplicates(con, table: Table) -> None:
             where {" and ".join(f"{k} is not null" for k in table.key)}
             window w as (partition by {key} order by _file, _sheet, _row)
         ) d on d._file = v._file and d._sheet is not distinct from v._sheet and d._row = v._row""",
-        [_e(f"'{table.key[-1]}'", f"v.{table.key[-1]}::varchar", "d.n > 1",
-            f"'kunci ({key}) sudah ada di ' || {first} || '; baris ganda ditolak'",
-            f"'key ({key}) already given at ' || {first_en} || '; duplicate row rejected'")],
+        [
+            _e(
+                f"'{table.key[-1]}'",
+                f"v.{table.key[-1]}::varchar",
+                "d.n > 1",
+                f"'kunci ({key}) sudah ada di ' || {first} || '; baris ganda ditolak'",
+                f"'key ({key}) already given at ' || {first_en} || '; duplicate row rejected'",
+            )
+        ],
     )
 
 
@@ -108,7 +130,8 @@ def _parents(batch_tables: list[str], has_db: bool) -> str:
         "null::varchar _file, null::varchar _sheet, null::bigint _row where false)"
     )
     loaded = (
-        "db.inovasi" if has_db
+        "db.inovasi"
+        if has_db
         else "(select null::varchar kode_inovasi, null::date tanggal_usulan, null::varchar kode_wilayah where false)"
     )
     return f"left join {batch} b on b.kode_inovasi = v.kode_inovasi left join {loaded} o on o.kode_inovasi = v.kode_inovasi"
@@ -118,20 +141,31 @@ def _references(con, table: Table, batch_tables: list[str], has_db: bool, date_c
     where = _where("b._file", "b._sheet", "b._row")
     where_en = _where("b._file", "b._sheet", "b._row", "row")
     errors = [
-        _e("'kode_inovasi'", "v.kode_inovasi", "v.kode_inovasi is not null and b.ok = false",
-           f"'inovasi ini ditolak di ' || {where} || '; perbaiki baris itu lalu muat ulang keduanya'",
-           f"'this innovation was rejected at ' || {where_en} || '; fix that row and load both again'"),
-        _e("'kode_inovasi'", "v.kode_inovasi",
-           "v.kode_inovasi is not null and b.kode_inovasi is null and o.kode_inovasi is null",
-           "'kode_inovasi tidak ada di tabel inovasi (kiriman ini maupun data yang sudah dimuat)'",
-           "'kode_inovasi is not in the inovasi table (neither this batch nor loaded data)'"),
+        _e(
+            "'kode_inovasi'",
+            "v.kode_inovasi",
+            "v.kode_inovasi is not null and b.ok = false",
+            f"'inovasi ini ditolak di ' || {where} || '; perbaiki baris itu lalu muat ulang keduanya'",
+            f"'this innovation was rejected at ' || {where_en} || '; fix that row and load both again'",
+        ),
+        _e(
+            "'kode_inovasi'",
+            "v.kode_inovasi",
+            "v.kode_inovasi is not null and b.kode_inovasi is null and o.kode_inovasi is null",
+            "'kode_inovasi tidak ada di tabel inovasi (kiriman ini maupun data yang sudah dimuat)'",
+            "'kode_inovasi is not in the inovasi table (neither this batch nor loaded data)'",
+        ),
     ]
     if date_col:
         proposed = "coalesce(case when b.ok then b.tanggal_usulan end, o.tanggal_usulan)"
         errors.append(
-            _e(f"'{date_col}'", f"strftime(v.{date_col}, '%d/%m/%Y')", f"v.{date_col} < {proposed}",
-               f"'tanggal sebelum tanggal usulan (' || strftime({proposed}, '%d/%m/%Y') || ')'",
-               f"'date is before the proposal date (' || strftime({proposed}, '%d/%m/%Y') || ')'")
+            _e(
+                f"'{date_col}'",
+                f"strftime(v.{date_col}, '%d/%m/%Y')",
+                f"v.{date_col} < {proposed}",
+                f"'tanggal sebelum tanggal usulan (' || strftime({proposed}, '%d/%m/%Y') || ')'",
+                f"'date is before the proposal date (' || strftime({proposed}, '%d/%m/%Y') || ')'",
+            )
         )
     _append(con, table.name, _parents(batch_tables, has_db), errors)
 
@@ -142,12 +176,16 @@ def _region_collision(con, has_db: bool) -> None:
     _append(
         con,
         "inovasi",
-        "left join db.inovasi o on o.kode_inovasi = v.kode_inovasi "
-        "left join db.wilayah w on w.kode = o.kode_wilayah",
-        [_e("'kode_inovasi'", "v.kode_inovasi",
-            "o.kode_wilayah is not null and v.kode_wilayah is not null and o.kode_wilayah <> v.kode_wilayah",
-            "'kode_inovasi ini sudah terdaftar untuk ' || w.nama || ' (' || o.kode_wilayah || '); kode inovasi harus unik'",
-            "'this kode_inovasi is already registered for ' || w.nama || ' (' || o.kode_wilayah || '); codes must be unique'")],
+        "left join db.inovasi o on o.kode_inovasi = v.kode_inovasi left join db.wilayah w on w.kode = o.kode_wilayah",
+        [
+            _e(
+                "'kode_inovasi'",
+                "v.kode_inovasi",
+                "o.kode_wilayah is not null and v.kode_wilayah is not null and o.kode_wilayah <> v.kode_wilayah",
+                "'kode_inovasi ini sudah terdaftar untuk ' || w.nama || ' (' || o.kode_wilayah || '); kode inovasi harus unik'",
+                "'this kode_inovasi is already registered for ' || w.nama || ' (' || o.kode_wilayah || '); codes must be unique'",
+            )
+        ],
     )
 
 

@@ -92,9 +92,7 @@ def _register_raw(con, table: Table, sheets: list[Sheet]) -> None:
 
 
 def _map_regions(con, name: str, resolver: RegionResolver) -> None:
-    pairs = con.execute(
-        f"select distinct isi(kode_wilayah), isi(nama_wilayah) from raw_{name}"
-    ).fetchall()
+    pairs = con.execute(f"select distinct isi(kode_wilayah), isi(nama_wilayah) from raw_{name}").fetchall()
     rows = []
     for kode, nama in pairs:
         code, why, why_en = resolver.resolve(kode, nama)
@@ -102,9 +100,7 @@ def _map_regions(con, name: str, resolver: RegionResolver) -> None:
     con.register(f"_map_wilayah_{name}", pa.Table.from_pylist(rows, schema=_MAP_SCHEMA))
 
 
-_MAP_SCHEMA = pa.schema(
-    [(c, pa.string()) for c in ("k", "n", "kode", "alasan", "alasan_en")]
-)
+_MAP_SCHEMA = pa.schema([(c, pa.string()) for c in ("k", "n", "kode", "alasan", "alasan_en")])
 
 
 def _map_urusan(con, name: str) -> None:
@@ -140,12 +136,21 @@ def _column_sql(c: Column, table: Table) -> tuple[str, str, list[str], str]:
     elif c.kind == "tanggal":
         clean, typed = f"bersih_tanggal({r})", f"tanggal_dari_bersih({k})"
         errs += [
-            _err(c.name, r, f"{r} is not null and {typed} is null",
-                 "tanggal tidak dikenali (pakai 22/11/2017, 2017-11-22 atau 22 November 2017)",
-                 "date not recognised (use 22/11/2017, 2017-11-22 or 22 November 2017)"),
+            _err(
+                c.name,
+                r,
+                f"{r} is not null and {typed} is null",
+                "tanggal tidak dikenali (pakai 22/11/2017, 2017-11-22 atau 22 November 2017)",
+                "date not recognised (use 22/11/2017, 2017-11-22 or 22 November 2017)",
+            ),
             _err(c.name, r, f"{typed} > current_date", "tanggal di masa depan", "date is in the future"),
-            _err(c.name, r, f"{typed} < date '1950-01-01'", "tanggal sebelum 1950, periksa tahunnya",
-                 "date before 1950, check the year"),
+            _err(
+                c.name,
+                r,
+                f"{typed} < date '1950-01-01'",
+                "tanggal sebelum 1950, periksa tahunnya",
+                "date before 1950, check the year",
+            ),
         ]
     elif c.kind in ("uang", "angka", "bulat", "tahun"):
         clean = f"bersih_angka({r})"
@@ -153,16 +158,25 @@ def _column_sql(c: Column, table: Table) -> tuple[str, str, list[str], str]:
         if c.kind in ("bulat", "tahun"):
             typed = f"case when {typed} = floor({typed}) then {typed}::bigint end"
         what = {
-            "uang": ("bukan jumlah Rupiah ≥ 0 yang dikenali (mis. Rp1.500.000)",
-                     "not a Rupiah amount ≥ 0 (e.g. Rp1.500.000)"),
+            "uang": (
+                "bukan jumlah Rupiah ≥ 0 yang dikenali (mis. Rp1.500.000)",
+                "not a Rupiah amount ≥ 0 (e.g. Rp1.500.000)",
+            ),
             "angka": ("bukan angka (mis. 1.234,56)", "not a number (e.g. 1.234,56)"),
             "bulat": ("bukan bilangan bulat (mis. 1.250)", "not a whole number (e.g. 1.250)"),
             "tahun": ("bukan tahun (mis. 2025)", "not a year (e.g. 2025)"),
         }[c.kind]
         errs.append(_err(c.name, r, f"{r} is not null and {typed} is null", *what))
         if c.kind == "tahun":
-            errs.append(_err(c.name, r, f"{typed} not between 1990 and year(current_date) + 1",
-                             "tahun di luar 1990 sampai tahun depan", "year outside 1990 to next year"))
+            errs.append(
+                _err(
+                    c.name,
+                    r,
+                    f"{typed} not between 1990 and year(current_date) + 1",
+                    "tahun di luar 1990 sampai tahun depan",
+                    "year outside 1990 to next year",
+                )
+            )
         if c.lo is not None:
             errs.append(_err(c.name, r, f"{typed} < {c.lo}", f"kurang dari {c.lo:g}", f"less than {c.lo:g}"))
         if c.hi is not None:
@@ -170,22 +184,32 @@ def _column_sql(c: Column, table: Table) -> tuple[str, str, list[str], str]:
     elif c.kind == "enum":
         clean = f"kunci({r})"
         alias = f"a_{c.name}"
-        join = (
-            f"left join alias {alias} on {alias}.domain = {lit(c.domain)} and {alias}.kunci = src.{k}"
-        )
+        join = f"left join alias {alias} on {alias}.domain = {lit(c.domain)} and {alias}.kunci = src.{k}"
         typed = f"{alias}.kanonik"
         if c.domain == "ya_tidak":
             typed = f"coalesce({alias}.kanonik = 'true', true)"
         choices = ", ".join(DOMAINS[c.domain])
-        errs.append(_err(c.name, r, f"{r} is not null and {alias}.kanonik is null",
-                         f"nilai tidak dikenal; pilihan: {choices}",
-                         f"unknown value; choose one of: {choices}"))
+        errs.append(
+            _err(
+                c.name,
+                r,
+                f"{r} is not null and {alias}.kanonik is null",
+                f"nilai tidak dikenal; pilihan: {choices}",
+                f"unknown value; choose one of: {choices}",
+            )
+        )
     elif c.kind == "urusan":
         join = f"left join _map_urusan_{table.name} mu on mu.k = src.{r}"
         typed = "mu.kode"
-        errs.append(_err(c.name, r, f"{r} is not null and mu.kode is null",
-                         "urusan tidak dikenal (pakai kode 1.01–5.05 Permendagri 90/2019 atau namanya)",
-                         "unknown urusan (use a Permendagri 90/2019 code 1.01–5.05 or its name)"))
+        errs.append(
+            _err(
+                c.name,
+                r,
+                f"{r} is not null and mu.kode is null",
+                "urusan tidak dikenal (pakai kode 1.01–5.05 Permendagri 90/2019 atau namanya)",
+                "unknown urusan (use a Permendagri 90/2019 code 1.01–5.05 or its name)",
+            )
+        )
     elif c.kind == "wilayah_kode":
         join = (
             f"left join _map_wilayah_{table.name} mw on mw.k is not distinct from src.kode_wilayah__r "
@@ -246,8 +270,6 @@ def _collect(con, table: Table, sheets: list[Sheet], batch: Batch) -> None:
         {"file": f, "sheet": s, "row": r, "column": col, "value": v, "reason": why, "reason_en": en}
         for f, s, r, col, v, why, en in rows
     )
-    total, bad = con.execute(
-        f"select count(*), count(*) filter (where len(_errors) > 0) from v_{name}"
-    ).fetchall()[0]
+    total, bad = con.execute(f"select count(*), count(*) filter (where len(_errors) > 0) from v_{name}").fetchall()[0]
     pre = sum(len(s.rejected) for s in sheets)
     batch.counts[name] = {"read": total + pre, "loaded": total - bad, "rejected": bad + pre}

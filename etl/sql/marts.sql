@@ -54,6 +54,19 @@ last_eval as (
     qualify row_number() over (partition by kode_inovasi order by tanggal_evaluasi desc) = 1
 ),
 
+current as (
+    -- A reported tahap_terkini further along than the dated history wins, undated.
+    select
+        i.kode_inovasi,
+        case when rep.urutan > coalesce(hist.urutan, 0) then rep.tahap else coalesce(l.tahap, 'usulan') end as tahap,
+        case when rep.urutan > coalesce(hist.urutan, 0) then null else coalesce(l.tanggal_tahap, i.tanggal_usulan) end
+            as tanggal_tahap
+    from inovasi as i
+    left join last_entry as l using (kode_inovasi)
+    left join tahap_ref as hist on hist.tahap = l.tahap
+    left join tahap_ref as rep on rep.tahap = i.tahap_terkini
+),
+
 final as (
     select
         i.kode_inovasi,
@@ -68,23 +81,23 @@ final as (
         i.publikasi,
         i.tanggal_usulan,
         year(i.tanggal_usulan) as tahun_usulan,
-        coalesce(l.tahap, 'usulan') as tahap,
-        coalesce(l.tanggal_tahap, i.tanggal_usulan) as tanggal_tahap,
+        c.tahap,
+        c.tanggal_tahap,  -- null when the stage was reported without a date
         r.kelompok,
         r.keluar,
         reached.tanggal_penetapan,
         reached.tanggal_penerapan,
         e.hasil as hasil_evaluasi_terakhir,
         case
-            when coalesce(l.tahap, 'usulan') = 'dihentikan' then 'berhenti'
+            when c.tahap = 'dihentikan' then 'berhenti'
             when reached.tanggal_penerapan is not null then e.status_lanjut
         end as status_lanjut  -- null: implemented, continuation not yet reported
     from inovasi as i
     left join wilayah as w on w.kode = i.kode_wilayah
-    left join last_entry as l using (kode_inovasi)
+    join current as c using (kode_inovasi)
     left join reached using (kode_inovasi)
     left join last_eval as e using (kode_inovasi)
-    left join tahap_ref as r on r.tahap = coalesce(l.tahap, 'usulan')
+    left join tahap_ref as r on r.tahap = c.tahap
 )
 
 select * from final;

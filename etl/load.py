@@ -170,13 +170,15 @@ def _upsert(con, table: str, key: tuple[str, ...], rows_sql: str, load_id: int) 
 
 def _derive_history(con, batch: Batch, load_id: int) -> int:
     """Stage rows from inovasi.tahap_terkini and its dates, for innovations with no real history."""
-    if "inovasi" not in batch.tables:
-        return 0
     real_in_batch = (
         "select kode_inovasi from v_tahapan where len(_errors) = 0"
         if "tahapan" in batch.tables
         else "select null::varchar as kode_inovasi where false"
     )
+    # Real history replaces derived rows, whichever batch the innovation itself came in.
+    con.execute(f"delete from db.tahapan where turunan and kode_inovasi in ({real_in_batch})")
+    if "inovasi" not in batch.tables:
+        return 0
     con.execute(
         f"""
         create or replace temp table _affected as
@@ -218,8 +220,7 @@ def _derive_history(con, batch: Batch, load_id: int) -> int:
             f"tahap itu tampil sebagai tahap terkini tetapi tanpa tanggal di riwayat / "
             f"{len(undated)} innovations have a current stage without its date; shown as current, undated"
         )
-    # Real history replaces derived rows; derived rows of re-sent innovations are recomputed.
-    con.execute(f"delete from db.tahapan where turunan and kode_inovasi in ({real_in_batch})")
+    # Derived rows of re-sent innovations are recomputed; only rows that differ are touched.
     con.execute(
         """
         delete from db.tahapan t where turunan

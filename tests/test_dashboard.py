@@ -1,0 +1,45 @@
+"""The front page, driven by Streamlit's AppTest against a real snapshot."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from conftest import INOVASI_HEADER, ROOT, inovasi_row, write_csv
+from dasbor import store
+from etl.load import run
+from etl.sample import write_sample
+
+TIMEOUT = 30
+
+
+def app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+
+
+def test_without_data_the_page_says_how_to_load():
+    at = app().run()
+    assert not at.exception
+    assert "Belum ada data" in at.info[0].value
+
+
+def test_sample_data_is_labelled_and_headlines_match_the_data(tmp_path):
+    run([write_sample(tmp_path / "s", innovations=400, seed=1)], write=True)
+    at = app().run()
+    assert not at.exception
+    assert "Data contoh" in at.warning[0].body
+    metrics = {m.label: m.value for m in at.metric}
+    expected = store.query("select count(*) n, count(tanggal_penerapan) p from inovasi_status").iloc[0]
+    assert metrics["Usulan inovasi"] == f"{int(expected.n):,}".replace(",", ".")
+    assert metrics["Diterapkan"] == f"{int(expected.p):,}".replace(",", ".")
+
+
+def test_real_data_has_no_sample_banner_and_a_new_load_shows_on_rerun(tmp_path):
+    write_csv(tmp_path / "a", "inovasi.csv", INOVASI_HEADER, [inovasi_row("A")])
+    run([tmp_path / "a"], write=True)
+    at = app().run()
+    assert not at.warning
+    assert {m.label: m.value for m in at.metric}["Usulan inovasi"] == "1"
+    write_csv(tmp_path / "b", "inovasi.csv", INOVASI_HEADER, [inovasi_row("B")])
+    run([tmp_path / "b"], write=True)
+    at.run()
+    assert {m.label: m.value for m in at.metric}["Usulan inovasi"] == "2"

@@ -76,16 +76,33 @@ def row_errors(table: Table) -> list[str]:
     return []
 
 
-def _append(con: duckdb.DuckDBPyConnection, name: str, joins: str, errors: list[str], extra: str = "") -> None:
+def _append(con: duckdb.DuckDBPyConnection, name: str, joins: str, errors: list[str]) -> None:
+    """Collect the rows these rules break into ``x_<name>``; merged into ``_errors`` by ``_merge``."""
     con.execute(
         f"""
-        create or replace temp table v_{name} as
-        select v.* replace (
-            list_concat(v._errors, list_filter([{", ".join(errors)}], lambda e: e is not null)) as _errors
-        ) {extra}
-        from v_{name} v {joins}
+        insert into x_{name}
+        select _file, _sheet, _row, e from (
+            select v._file, v._sheet, v._row,
+                unnest(list_filter([{", ".join(errors)}], lambda e: e is not null)) as e
+            from v_{name} v {joins}
+        )
         """
     )
+
+
+def _merge(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """One rewrite of ``v_<name>``, and none at all when no cross-row rule was broken."""
+    (n,) = con.execute(f"select count(*) from x_{name}").fetchall()[0]
+    if n:
+        con.execute(
+            f"""
+            create or replace temp table v_{name} as
+            select v.* replace (list_concat(v._errors, coalesce(x.errs, [])) as _errors)
+            from v_{name} v
+            left join (select _file, _sheet, _row, list(e) as errs from x_{name} group by all) x
+                on x._file = v._file and x._sheet is not distinct from v._sheet and x._row = v._row
+            """
+        )
 
 
 def _where(file_sql: str, sheet_sql: str, row_sql: str, word: str = "baris") -> str:
@@ -104,7 +121,7 @@ def _duplicates(con, table: Table) -> None:
                 first_value(_file) over w as f_file, first_value(_sheet) over w as f_sheet,
                 first_value(_row) over w as f_row, row_number() over w as n
             from v_{table.name}
-            where {" and ".join(f"{k} is not null" for k in table.key)}
+            where ({key}) in (select ({key}) from v_{table.name} group by all having count(*) > 1)
             window w as (partition by {key} order by _file, _sheet, _row)
         ) d on d._file = v._file and d._sheet is not distinct from v._sheet and d._row = v._row""",
         [
@@ -192,6 +209,10 @@ def _region_collision(con, has_db: bool) -> None:
 def apply(con: duckdb.DuckDBPyConnection, table: Table, batch, has_db: bool) -> None:
     """Cross-row rules for ``v_<table>``; ``batch.tables`` lists the tables validated before it."""
     name = table.name
+    con.execute(
+        f"create or replace temp table x_{name} as "
+        f"select _file, _sheet, _row, _errors[1] as e from v_{name} where false"
+    )
     if name == "inovasi":
         _duplicates(con, table)
         _region_collision(con, has_db)
@@ -205,6 +226,7 @@ def apply(con: duckdb.DuckDBPyConnection, table: Table, batch, has_db: bool) -> 
         _references(con, table, batch.tables, has_db, None)
     elif name in ("indeks_daerah", "penduduk"):
         _duplicates(con, table)
+    _merge(con, name)
     if name == "indeks_daerah":
         con.execute(
             "create or replace temp table v_indeks_daerah as "

@@ -70,6 +70,8 @@ def validate(con: duckdb.DuckDBPyConnection, sheets: list[Sheet], has_db: bool) 
             _map_regions(con, name, resolver)
         if any(c.kind == "urusan" for c in table.columns):
             _map_urusan(con, name)
+        for sql in lookup_sql(table):
+            con.execute(sql)
         con.execute(f"create or replace temp table v_{name} as {row_sql(table)}")
         rules.apply(con, table, batch, has_db)
         batch.tables.append(name)
@@ -117,6 +119,22 @@ def _map_urusan(con, name: str) -> None:
     con.register(f"_map_urusan_{name}", pa.Table.from_pylist(rows, schema=schema))
 
 
+def lookup_sql(table: Table) -> list[str]:
+    """Per date or enum column, its distinct texts parsed once: ``lk_<table>_<column>(raw, v)``."""
+    out = []
+    for c in table.columns:
+        lk, raw = f"lk_{table.name}_{c.name}", f"isi({c.name})"
+        distinct = f"select distinct {raw} as raw from raw_{table.name} where {raw} is not null"
+        if c.kind == "tanggal":
+            out.append(f"create or replace temp table {lk} as select raw, parse_tanggal(raw) as v from ({distinct})")
+        elif c.kind == "enum":
+            out.append(
+                f"create or replace temp table {lk} as select d.raw, a.kanonik as v from ({distinct}) d "
+                f"left join alias a on a.domain = {lit(c.domain)} and a.kunci = kunci(d.raw)"
+            )
+    return out
+
+
 def _err(col: str, value_sql: str, cond: str, why: str, why_en: str) -> str:
     return (
         f"case when {cond} then {{'kolom': {lit(col)}, 'nilai': {value_sql}, "
@@ -134,7 +152,9 @@ def _column_sql(c: Column, table: Table) -> tuple[str, str, list[str], str]:
     if c.kind == "kode":
         errs.append(_err(c.name, r, f"length({r}) > 100", "lebih dari 100 karakter", "longer than 100 characters"))
     elif c.kind == "tanggal":
-        clean, typed = f"bersih_tanggal({r})", f"tanggal_dari_bersih({k})"
+        # Few distinct dates stand behind many rows: parse each distinct text once (lookup_sql).
+        lk = f"lk_{table.name}_{c.name}"
+        join, typed = f"left join {lk} on {lk}.raw = src.{r}", f"{lk}.v"
         errs += [
             _err(
                 c.name,
@@ -182,18 +202,16 @@ def _column_sql(c: Column, table: Table) -> tuple[str, str, list[str], str]:
         if c.hi is not None:
             errs.append(_err(c.name, r, f"{typed} > {c.hi}", f"lebih dari {c.hi:g}", f"more than {c.hi:g}"))
     elif c.kind == "enum":
-        clean = f"kunci({r})"
-        alias = f"a_{c.name}"
-        join = f"left join alias {alias} on {alias}.domain = {lit(c.domain)} and {alias}.kunci = src.{k}"
-        typed = f"{alias}.kanonik"
+        lk = f"lk_{table.name}_{c.name}"
+        join, typed = f"left join {lk} on {lk}.raw = src.{r}", f"{lk}.v"
         if c.domain == "ya_tidak":
-            typed = f"coalesce({alias}.kanonik = 'true', true)"
+            typed = f"coalesce({lk}.v = 'true', true)"
         choices = ", ".join(DOMAINS[c.domain])
         errs.append(
             _err(
                 c.name,
                 r,
-                f"{r} is not null and {alias}.kanonik is null",
+                f"{r} is not null and {lk}.v is null",
                 f"nilai tidak dikenal; pilihan: {choices}",
                 f"unknown value; choose one of: {choices}",
             )
@@ -251,7 +269,7 @@ def row_sql(table: Table) -> str:
                 list_filter([{", ".join(errors)}], lambda e: e is not null) as _cell_errors
             from src {" ".join(joins)}
         )
-        select * exclude ({", ".join(cleaned)}, _cell_errors),
+        select * exclude ({", ".join([*cleaned, "_cell_errors"])}),
             list_concat(_cell_errors, list_filter([{", ".join(row_rules)}], lambda e: e is not null)) as _errors
         from typed
     """

@@ -73,3 +73,62 @@ def inovasi_row(
         jenis,
         tanggal,
     ]
+
+
+@pytest.fixture(scope="session")
+def sample_snapshot(tmp_path_factory) -> Path:
+    """A data folder with the sample batch loaded once per test session."""
+    import os
+
+    from etl.load import run
+    from etl.sample import write_sample
+
+    root = tmp_path_factory.mktemp("sample")
+    batch = write_sample(root / "batch", innovations=1500, seed=2017)
+    old = os.environ.get("INOVASI_DATA_DIR")
+    os.environ["INOVASI_DATA_DIR"] = str(root / "data")
+    try:
+        assert run([batch], write=True).exit_code == 0
+    finally:
+        if old is None:
+            del os.environ["INOVASI_DATA_DIR"]
+        else:
+            os.environ["INOVASI_DATA_DIR"] = old
+    return root / "data"
+
+
+@pytest.fixture
+def sample_data(sample_snapshot, data_dir) -> Path:
+    """This test's data folder, holding a copy of the sample snapshot."""
+    import shutil
+
+    shutil.copytree(sample_snapshot, data_dir)
+    return data_dir
+
+
+def app_at(page: str | None = None, params: dict | None = None, timeout: int = 60):
+    """AppTest from the real entrypoint, switched to ``page`` with URL ``params``, already run."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page)
+        for k, v in (params or {}).items():
+            at.query_params[k] = v
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def plotly_array(value) -> list:
+    """Plotly 7 writes numeric arrays as {'dtype', 'bdata'} (base64); plain lists pass through."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)

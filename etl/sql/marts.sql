@@ -41,11 +41,14 @@ with last_entry as (
 
 reached as (
     select
-        kode_inovasi,
-        max(tanggal) filter (where tahap = 'penetapan') as tanggal_penetapan,
-        max(tanggal) filter (where tahap = 'penerapan') as tanggal_penerapan
-    from tahapan
-    group by kode_inovasi
+        t.kode_inovasi,
+        max(t.tanggal) filter (where t.tahap = 'penetapan') as tanggal_penetapan,
+        max(t.tanggal) filter (where t.tahap = 'penerapan') as tanggal_penerapan,
+        -- furthest non-exit stage entered; a skipped stage counts as passed
+        max(r.urutan) filter (where not r.keluar) as urutan_maks
+    from tahapan as t
+    join tahap_ref as r using (tahap)
+    group by t.kode_inovasi
 ),
 
 last_eval as (
@@ -87,11 +90,15 @@ final as (
         r.keluar,
         reached.tanggal_penetapan,
         reached.tanggal_penerapan,
+        greatest(coalesce(reached.urutan_maks, 1), case when r.keluar then 1 else r.urutan end) as urutan_maks,
         e.hasil as hasil_evaluasi_terakhir,
+        -- Continuation only describes innovations that reached penerapan (JIPPNas counts the same way);
+        -- null there means the continuation was not reported yet.
         case
+            when reached.tanggal_penerapan is null then null
             when c.tahap = 'dihentikan' then 'berhenti'
-            when reached.tanggal_penerapan is not null then e.status_lanjut
-        end as status_lanjut  -- null: implemented, continuation not yet reported
+            else e.status_lanjut
+        end as status_lanjut
     from inovasi as i
     left join wilayah as w on w.kode = i.kode_wilayah
     join current as c using (kode_inovasi)

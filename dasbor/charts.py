@@ -1,0 +1,67 @@
+"""Chart blocks: a title that says what is shown, the definition in words, the chart, and its data
+as a table with a CSV download. Colours are Okabe–Ito (safe for colour-blind readers), and charts
+never carry meaning by colour alone (labels, symbols or patterns do too)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def style(fig: go.Figure, height: int = 360) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        colorway=list(OKABE_ITO),
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        separators=",.",
+        font={"size": 13},
+    )
+    return fig
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM, so Excel shows Indonesian text correctly."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def table_block(frame: pd.DataFrame, filename: str, lang: str, key: str, expanded: bool = False) -> None:
+    with st.expander("Tabel data" if lang == "id" else "Data table", expanded=expanded):
+        st.dataframe(frame, hide_index=True, width="stretch")
+        st.download_button(
+            "Unduh CSV" if lang == "id" else "Download CSV",
+            csv_bytes(frame),
+            file_name=f"{filename}.csv",
+            mime="text/csv",
+            key=f"dl_{key}",
+        )
+
+
+def block(
+    title: str, definition: str, fig: go.Figure, frame: pd.DataFrame, filename: str, lang: str, height: int = 360
+) -> None:
+    st.subheader(title)
+    st.caption(definition)
+    st.plotly_chart(style(fig, height), config=PLOTLY_CONFIG, key=f"chart_{filename}")
+    table_block(frame, filename, lang, key=filename)
+
+
+def hbar(frame: pd.DataFrame, label: str, value: str, text: str | None = None) -> go.Figure:
+    """Horizontal bars with their values written on them, largest on top."""
+    ordered = frame.sort_values(value)
+    fig = go.Figure(
+        go.Bar(
+            x=ordered[value],
+            y=ordered[label],
+            orientation="h",
+            marker_color=OKABE_ITO[0],
+            text=ordered[text] if text else ordered[value],
+            textposition="auto",
+        )
+    )
+    fig.update_yaxes(automargin=True)
+    return fig

@@ -1,0 +1,48 @@
+"""Numbers, money and dates as the reader expects them: Indonesian (`1.234,5`, `Rp1.500.000`,
+`22 Nov 2017`) or English, through Babel's locale data rather than hand-written rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal, format_percent
+
+LOCALES = {"id": "id_ID", "en": "en_US"}
+
+
+def _missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def number(value, lang: str = "id", digits: int = 0) -> str:
+    if _missing(value):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+def percent(value, lang: str = "id", digits: int = 1) -> str:
+    if _missing(value):
+        return "–"
+    return format_percent(value, format="#,##0." + "0" * digits + "%", locale=LOCALES[lang])
+
+
+def rupiah(value, lang: str = "id") -> str:
+    if _missing(value):
+        return "–"
+    return format_currency(value, "IDR", format="¤#,##0", locale=LOCALES[lang], currency_digits=False)
+
+
+def date(value, lang: str = "id") -> str:
+    if _missing(value):
+        return "–"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    elif not isinstance(value, dt.date):
+        value = pd.Timestamp(value).date()
+    return format_date(value, "d MMM y", locale=LOCALES[lang])

@@ -1,0 +1,222 @@
+"""The frame of every page: title, language, menu, shared filters (kept in the URL), data freshness
+and the sample-data banner. A page calls ``page(key)`` first and lays out only its own content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from dasbor import data, fmt, store
+from dasbor.access import NATIONAL, Viewer
+from dasbor.filters import LIST_FILTERS, Filters
+from dasbor.i18n import label, options
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# key, script, Indonesian title, English title
+PAGES = (
+    ("ringkasan", "pages/1_ringkasan.py", "Ringkasan", "Overview"),
+    ("wilayah", "pages/2_perbandingan_wilayah.py", "Perbandingan Wilayah", "Regions compared"),
+    ("alur", "pages/3_alur_tahapan.py", "Alur Tahapan", "Stage flow"),
+    ("dampak", "pages/4_dampak.py", "Dampak", "Impact"),
+    ("katalog", "pages/5_katalog.py", "Katalog", "Catalogue"),
+    ("transparansi", "pages/6_transparansi.py", "Transparansi", "Transparency"),
+    ("kelola", "pages/7_kelola_data.py", "Kelola Data", "Manage data"),
+)
+FILTER_NAMES = {
+    "tahun": ("tahun usulan", "proposal years"),
+    "provinsi": ("provinsi", "province"),
+    "wilayah": ("wilayah", "region"),
+    "sumber": ("sumber", "source"),
+    "bentuk": ("bentuk", "form"),
+    "jenis": ("jenis", "type"),
+    "urusan": ("urusan", "affair"),
+    "tahap": ("tahap", "stage"),
+}
+
+
+@dataclass
+class Ctx:
+    key: str
+    lang: str
+    filters: Filters
+    viewer: Viewer
+
+    def t(self, id_text: str, en_text: str) -> str:
+        return id_text if self.lang == "id" else en_text
+
+    def where(self, alias: str = "s", filters: Filters | None = None) -> tuple[str, list]:
+        return (filters or self.filters).where(self.viewer, alias)
+
+    def viewer_scope(self, alias: str = "s") -> tuple[str, list]:
+        """The viewer's scope alone, for looking up one record whatever the filters say."""
+        return Filters().where(self.viewer, alias)
+
+    def empty(self, what_id: str = "inovasi", what_en: str = "innovations") -> None:
+        """Say which filters emptied a result instead of drawing an empty chart."""
+        names = [FILTER_NAMES[n][0 if self.lang == "id" else 1] for n in self.filters.active()]
+        if names:
+            st.info(
+                self.t(
+                    f"Tidak ada {what_id} untuk filter yang dipilih ({', '.join(names)}). "
+                    "Longgarkan filter di samping.",
+                    f"No {what_en} match the chosen filters ({', '.join(names)}). Loosen the filters.",
+                )
+            )
+        else:
+            st.info(self.t(f"Belum ada {what_id} dalam data.", f"There are no {what_en} in the data yet."))
+
+
+def current_viewer() -> Viewer:
+    # Sign-in and roles arrive with the accounts work (issue 5); until then everyone sees all regions.
+    return NATIONAL
+
+
+def _lang() -> str:
+    value = st.query_params.get("lang", "id")
+    return value if value in ("id", "en") else "id"
+
+
+def _params(filters: Filters, lang: str) -> dict[str, str]:
+    return {**filters.to_params(), **({"lang": lang} if lang != "id" else {})}
+
+
+def page(key: str) -> Ctx:
+    _, script, title_id, title_en = next(p for p in PAGES if p[0] == key)
+    lang = _lang()
+    st.set_page_config(page_title=f"{title_id if lang == 'id' else title_en} · Dasbor Inovasi Daerah", layout="wide")
+    choice = st.sidebar.radio(
+        "Bahasa / Language",
+        ("id", "en"),
+        index=("id", "en").index(lang),
+        horizontal=True,
+        format_func=lambda v: "Bahasa Indonesia" if v == "id" else "English",
+    )
+    if choice != lang:
+        lang = choice
+        st.query_params["lang"] = lang
+    filters = Filters.from_params(st.query_params)
+    ctx = Ctx(key, lang, filters, current_viewer())
+    try:
+        snap = data.snapshot()
+    except store.StoreError as exc:
+        st.error(ctx.t(f"Data tidak dapat dibuka: {exc}", f"The data cannot be opened: {exc}"))
+        st.stop()
+    _menu(ctx, title_id, title_en)
+    st.title(title_id if lang == "id" else title_en)
+    if snap is None:
+        st.info(
+            ctx.t(
+                "Belum ada data. Muat laporan daerah dengan `python -m etl load BERKAS`, atau jalankan "
+                "`bash scripts/start.sh` untuk data contoh.",
+                "No data yet. Load a region's report with `python -m etl load FILE`, or run "
+                "`bash scripts/start.sh` for sample data.",
+            )
+        )
+        st.stop()
+    ctx.filters = _filter_form(ctx)
+    _banner(ctx)
+    return ctx
+
+
+def _menu(ctx: Ctx, title_id: str, title_en: str) -> None:
+    params = _params(ctx.filters, ctx.lang)
+    for _, script, t_id, t_en in PAGES:
+        if (ROOT / script).exists():
+            st.sidebar.page_link(script, label=t_id if ctx.lang == "id" else t_en, query_params=params)
+
+
+def _banner(ctx: Ctx) -> None:
+    info = data.read("select sampel, dimuat_pada from info_data").iloc[0]
+    if bool(info["sampel"]):
+        st.warning(
+            ctx.t(
+                "**Data contoh.** Wilayahnya nyata, tetapi inovasi, tanggal dan evaluasinya dikarang untuk "
+                "peragaan. Jangan dikutip sebagai data sebenarnya.",
+                "**Sample data.** The regions are real, but the innovations, dates and evaluations are "
+                "invented for demonstration. Do not quote them as real figures.",
+            ),
+            icon="⚠️",
+        )
+    loaded = info["dimuat_pada"]
+    stamp = f"{fmt.date(loaded, ctx.lang)} {loaded:%H:%M} UTC"
+    st.caption(ctx.t(f"Data terakhir dimuat: {stamp}", f"Data last loaded: {stamp}"))
+
+
+@st.cache_data(show_spinner=False)
+def _choices(snapshot: str) -> dict:
+    q = lambda sql: store.query(sql, snapshot=Path(snapshot))  # noqa: E731
+    years = q("select min(tahun_usulan) lo, max(tahun_usulan) hi from inovasi_status").iloc[0]
+    return {
+        "years": (int(years.lo), int(years.hi)) if years.lo == years.lo and years.lo is not None else None,
+        "provinces": q("select kode, nama from wilayah where tingkat = 'provinsi' order by nama"),
+        "regions": q("select kode, nama, kode_provinsi from wilayah where tingkat <> 'provinsi' order by nama"),
+        "urusan": q("select kode, nama from urusan order by kode"),
+    }
+
+
+def _filter_form(ctx: Ctx) -> Filters:
+    c = _choices(str(data.snapshot()))
+    f, t = ctx.filters, ctx.t
+    prov_names = dict(zip(c["provinces"].kode, c["provinces"].nama, strict=True))
+    with st.sidebar.form("filter"):
+        st.markdown(t("**Filter**", "**Filters**"))
+        years = None
+        if c["years"] and c["years"][0] < c["years"][1]:
+            lo, hi = c["years"]
+            chosen = f.tahun or (lo, hi)
+            years = st.slider(
+                t("Tahun usulan", "Proposal years"), lo, hi, (max(lo, min(chosen[0], hi)), min(hi, max(chosen[1], lo)))
+            )
+        provinsi = st.selectbox(
+            t("Provinsi", "Province"),
+            [None, *prov_names],
+            index=([None, *prov_names].index(f.provinsi) if f.provinsi in prov_names else 0),
+            format_func=lambda k: t("Semua provinsi", "All provinces") if k is None else prov_names[k],
+        )
+        regs = c["regions"] if not provinsi else c["regions"][c["regions"].kode_provinsi == provinsi]
+        reg_names = dict(zip(regs.kode, regs.nama, strict=True))
+        if provinsi:
+            reg_names = {provinsi: t("Pemerintah provinsi", "Provincial government"), **reg_names}
+        wilayah = st.selectbox(
+            t("Wilayah", "Region"),
+            [None, *reg_names],
+            index=([None, *reg_names].index(f.wilayah) if f.wilayah in reg_names else 0),
+            format_func=lambda k: t("Semua wilayah", "All regions") if k is None else reg_names[k],
+        )
+        chosen = {}
+        for key, (_, domain) in LIST_FILTERS.items():
+            chosen[key] = st.multiselect(
+                t(*FILTER_NAMES[key]).capitalize(),
+                options(domain),
+                default=list(getattr(f, key)),
+                format_func=lambda v, d=domain: label(d, v, ctx.lang),
+                placeholder=t("Semua", "All"),
+            )
+        urusan_names = dict(zip(c["urusan"].kode, c["urusan"].nama, strict=True))
+        urusan = st.multiselect(
+            "Urusan" if ctx.lang == "id" else "Affair",
+            list(urusan_names),
+            default=[u for u in f.urusan if u in urusan_names],
+            format_func=lambda k: f"{k} {urusan_names[k]}",
+            placeholder=t("Semua", "All"),
+        )
+        apply = st.form_submit_button(t("Terapkan", "Apply"), type="primary")
+        reset = st.form_submit_button(t("Hapus filter", "Clear filters"))
+    if reset:
+        new = Filters()
+    elif apply:
+        full = c["years"] and years == tuple(c["years"])
+        new = Filters(
+            tahun=None if full or years is None else tuple(years),
+            provinsi=provinsi,
+            wilayah=wilayah,
+            urusan=tuple(urusan),
+            **{k: tuple(v) for k, v in chosen.items()},
+        )
+    else:
+        return f
+    st.query_params.from_dict(_params(new, ctx.lang))
+    st.rerun()

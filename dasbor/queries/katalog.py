@@ -1,0 +1,98 @@
+"""Katalog: every innovation in view, searchable, and one innovation's full record."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dasbor import data
+from dasbor.frame import Ctx
+
+OPEN_STAGES = ("usulan", "kajian", "layak", "penetapan", "uji_coba", "penerapan", "pelembagaan")
+LIMIT = 1000
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def catalogue(ctx: Ctx, search: str = "", limit: int = LIMIT) -> tuple[pd.DataFrame, int]:
+    """Matching innovations (newest proposals first, at most ``limit``) and how many match in all."""
+    where, params = ctx.where()
+    if search.strip():
+        where += (
+            " and (i.nama_inovasi ilike ? escape '\\' or i.perangkat_daerah ilike ? escape '\\' "
+            "or i.kode_inovasi ilike ? escape '\\')"
+        )
+        params = [*params, *([_like(search.strip())] * 3)]
+    marks = ", ".join("?" * len(OPEN_STAGES))
+    frame = data.read(
+        f"""
+        select i.kode_inovasi, i.nama_inovasi, w.nama as wilayah, i.perangkat_daerah, s.tahap,
+            s.tanggal_usulan, s.tanggal_tahap,
+            case when s.tahap in ({marks}) then current_date - s.tanggal_tahap end as hari_di_tahap,
+            count(*) over () as total
+        from inovasi_status s
+        join inovasi i using (kode_inovasi)
+        join wilayah w on w.kode = s.kode_wilayah
+        where {where}
+        order by s.tanggal_usulan desc, i.kode_inovasi
+        limit ?
+        """,
+        [*OPEN_STAGES, *params, limit],
+    )
+    total = int(frame.total.iloc[0]) if not frame.empty else 0
+    return frame.drop(columns="total"), total
+
+
+def record(ctx: Ctx, kode: str) -> dict[str, pd.DataFrame] | None:
+    """One innovation with its stages, evaluations, awards and replications, or None if out of scope."""
+    where, params = ctx.viewer_scope()
+    main = data.read(
+        f"""
+        select i.*, w.nama as wilayah, w.nama_provinsi, s.tahap, s.tanggal_tahap, s.status_lanjut, u.nama as nama_urusan
+        from inovasi i
+        join inovasi_status s using (kode_inovasi)
+        join wilayah w on w.kode = i.kode_wilayah
+        left join urusan u on u.kode = i.urusan
+        where i.kode_inovasi = ? and {where}
+        """,
+        [kode, *params],
+    )
+    if main.empty:
+        return None
+    out = {"inovasi": main}
+    out["tahapan"] = data.read(
+        """
+        select t.tahap, t.tanggal, t.nomor_dokumen, t.turunan
+        from tahapan t join tahap_ref r using (tahap)
+        where t.kode_inovasi = ? order by t.tanggal, r.urutan
+        """,
+        [kode],
+    )
+    out["evaluasi"] = data.read(
+        """
+        select tanggal_evaluasi, penilai, hasil, penerima_manfaat, waktu_layanan_sebelum, waktu_layanan_sesudah,
+            satuan_waktu, biaya_sebelum, biaya_sesudah, ikm_sebelum, ikm_sesudah, responden, status_lanjut
+        from evaluasi where kode_inovasi = ? order by tanggal_evaluasi
+        """,
+        [kode],
+    )
+    out["penghargaan"] = data.read(
+        "select tahun, ajang, capaian, kategori from penghargaan where kode_inovasi = ? order by tahun", [kode]
+    )
+    # Replications may cross regions; only those the viewer may see are listed.
+    out["replikasi"] = data.read(
+        f"""
+        select 'meniru' as arah, i.kode_inovasi, i.nama_inovasi, w.nama as wilayah
+        from inovasi i join wilayah w on w.kode = i.kode_wilayah join inovasi_status s using (kode_inovasi)
+        where i.kode_inovasi = (select replikasi_dari from inovasi where kode_inovasi = ?) and {where}
+        union all
+        select 'ditiru', i.kode_inovasi, i.nama_inovasi, w.nama
+        from inovasi i join wilayah w on w.kode = i.kode_wilayah join inovasi_status s using (kode_inovasi)
+        where i.replikasi_dari = ? and {where}
+        order by 1, 2
+        """,
+        [kode, *params, kode, *params],
+    )
+    return out

@@ -12,13 +12,13 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-def style(fig: go.Figure, height: int = 360) -> go.Figure:
+def style(fig: go.Figure, height: int = 360, lang: str = "id") -> go.Figure:
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         colorway=list(OKABE_ITO),
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        separators=",.",
+        separators=",." if lang == "id" else ".,",
         font={"size": 13},
     )
     return fig
@@ -46,7 +46,7 @@ def block(
 ) -> None:
     st.subheader(title)
     st.caption(definition)
-    st.plotly_chart(style(fig, height), config=PLOTLY_CONFIG, key=f"chart_{filename}")
+    st.plotly_chart(style(fig, height, lang), config=PLOTLY_CONFIG, key=f"chart_{filename}")
     table_block(frame, filename, lang, key=filename)
 
 

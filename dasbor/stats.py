@@ -120,3 +120,33 @@ def position(k: np.ndarray, n: np.ndarray, theta: float, disp: Dispersion) -> np
         ["atas_998", "atas_95", "bawah_998", "bawah_95"],
         default="dalam",
     )
+
+
+def bootstrap_median(values, draws: int = 2000, seed: int = 2017) -> tuple[float, float, float]:
+    """Median and its 95% percentile-bootstrap interval (fixed seed, so a page shows stable figures)."""
+    v = np.asarray(values, float)
+    v = v[~np.isnan(v)]
+    if v.size == 0:
+        return (math.nan, math.nan, math.nan)
+    rng = np.random.default_rng(seed)
+    medians = np.median(rng.choice(v, size=(draws, v.size), replace=True), axis=1)
+    lo, hi = np.quantile(medians, [0.025, 0.975])
+    return (float(np.median(v)), float(lo), float(hi))
+
+
+def kaplan_meier(durations, stopped) -> tuple[np.ndarray, np.ndarray]:
+    """Survival curve: (times, share still running just after each time), starting at (0, 1).
+
+    ``durations`` are days from implementation to stopping (``stopped`` true) or to the last day
+    known to be running (censored).
+    """
+    d = np.asarray(durations, float)
+    e = np.asarray(stopped, bool)
+    times, surv, s = [0.0], [1.0], 1.0
+    for time in np.unique(d[e]):
+        at_risk = np.sum(d >= time)
+        events = np.sum((d == time) & e)
+        s *= 1 - events / at_risk
+        times.append(float(time))
+        surv.append(s)
+    return np.array(times), np.array(surv)

@@ -16,6 +16,8 @@ KEYS = {
     "indeks_daerah": ("kode_wilayah", "tahun"),
     "penduduk": ("kode_wilayah", "tahun"),
     "inovasi_status": ("kode_inovasi",),
+    "tahap_capai": ("kode_inovasi", "tahap"),
+    "tahap_keluar": ("kode_inovasi",),
 }
 
 RULES = (

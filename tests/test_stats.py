@@ -69,3 +69,18 @@ def test_verdict_against_the_benchmark(lo, hi, expected):
 def test_nearest_rank_percentile():
     values = [15, 20, 35, 40, 50]  # the textbook nearest-rank example
     assert [stats.nearest_rank(values, q) for q in (5, 30, 40, 50, 100)] == [15, 20, 20, 35, 50]
+
+
+def test_bootstrap_median_interval_contains_the_median_and_is_stable():
+    values = [1, 2, 3, 4, 100]
+    med, lo, hi = stats.bootstrap_median(values)
+    assert med == 3 and lo <= med <= hi
+    assert stats.bootstrap_median(values) == (med, lo, hi)
+    assert all(math.isnan(x) for x in stats.bootstrap_median([]))
+
+
+def test_kaplan_meier_by_hand():
+    # durations 2, 3+, 5, 5, 8+ (+ = still running): S(2) = 4/5, S(5) = 4/5 * (1 - 2/3) = 4/15.
+    times, surv = stats.kaplan_meier([2, 3, 5, 5, 8], [True, False, True, True, False])
+    assert list(times) == [0, 2, 5]
+    assert surv == pytest.approx([1, 0.8, 0.8 / 3])

@@ -116,3 +116,55 @@ select
     count(*) as jumlah_inovasi,
     (select max(waktu) from muatan) as dimuat_pada
 from inovasi;
+
+-- Flow analytics (Alur Tahapan). For every innovation and every non-exit stage up to the furthest it
+-- reached: the date it reached that stage or a later one. A backwards move has already kept the last
+-- entry date of a stage (tahapan holds one row per stage); a skipped stage takes the next stage's
+-- date; taking the minimum over later stages makes the counts per stage nest, so a cumulative flow
+-- diagram never goes down. Exits (tidak_layak, dihentikan) are kept apart in tahap_keluar.
+create or replace table tahap_capai as
+with dated as (
+    select t.kode_inovasi, r.urutan, t.tanggal
+    from tahapan as t
+    join tahap_ref as r using (tahap)
+    where not r.keluar
+),
+
+stages as (
+    select tahap, urutan from tahap_ref where not keluar
+),
+
+final as (
+    select
+        s.kode_inovasi,
+        st.tahap,
+        st.urutan,
+        min(d.tanggal) as tanggal_capai,
+        bool_and(d.urutan <> st.urutan) as dilewati
+    from inovasi_status as s
+    join stages as st on st.urutan <= s.urutan_maks
+    join dated as d on d.kode_inovasi = s.kode_inovasi and d.urutan >= st.urutan
+    group by s.kode_inovasi, st.tahap, st.urutan
+)
+
+select * from final;
+
+create or replace table tahap_keluar as
+with exits as (
+    select t.kode_inovasi, t.tahap as keluar, t.tanggal
+    from tahapan as t
+    join tahap_ref as r using (tahap)
+    where r.keluar
+    qualify row_number() over (partition by t.kode_inovasi order by t.tanggal desc) = 1
+),
+
+final as (
+    -- the stage an innovation left from: the furthest non-exit stage it reached before the exit
+    select e.kode_inovasi, e.keluar, e.tanggal, max(c.tahap_urutan) as dari_urutan
+    from exits as e
+    left join (select kode_inovasi, urutan as tahap_urutan, tanggal_capai from tahap_capai) as c
+        on c.kode_inovasi = e.kode_inovasi and c.tanggal_capai <= e.tanggal
+    group by all
+)
+
+select * from final;

@@ -1,0 +1,184 @@
+"""Alur Tahapan: stage throughput as flow analytics (ActionableAgile/Nave definitions), read from
+the tables precomputed at load (tahap_capai, tahap_keluar, tahapan_transisi)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dasbor import data
+from dasbor.frame import Ctx
+
+FLOW_STAGES = ("usulan", "kajian", "layak", "penetapan", "uji_coba", "penerapan", "pelembagaan", "evaluasi")
+OPEN_STAGES = FLOW_STAGES[:-1]  # evaluasi is where the flow ends
+WAITING_STAGES = ("usulan", "kajian", "layak", "penetapan")  # before the trial: waiting on decisions
+PAIRS = (("usulan", "penerapan"), ("usulan", "penetapan"), ("penetapan", "penerapan"), ("penerapan", "pelembagaan"))
+
+
+def _order(stage: str) -> int:
+    return FLOW_STAGES.index(stage) + 1
+
+
+def stage_waits(ctx: Ctx) -> pd.DataFrame:
+    """Per stage, finished waits in it (days until the next stage or an exit): median, p85, count."""
+    where, params = ctx.where()
+    return data.read(
+        f"""
+        select t.dari_tahap as tahap, count(*) as n,
+            quantile_disc(t.hari, 0.5) as median, quantile_disc(t.hari, 0.85) as p85
+        from tahapan_transisi t join inovasi_status s using (kode_inovasi)
+        where t.ke_tahap is not null and {where}
+        group by 1
+        """,
+        params,
+    )
+
+
+def stuck(ctx: Ctx) -> pd.DataFrame:
+    """Open innovations waiting in their stage longer than 85% of finished waits in that stage."""
+    where, params = ctx.where()
+    marks = ", ".join("?" * len(OPEN_STAGES))
+    return data.read(
+        f"""
+        with hist as (
+            select t.dari_tahap as tahap, quantile_disc(t.hari, 0.85) as p85, count(*) as n
+            from tahapan_transisi t join inovasi_status s using (kode_inovasi)
+            where t.ke_tahap is not null and {where}
+            group by 1
+        )
+        select s.kode_inovasi, i.nama_inovasi, w.nama as wilayah, s.perangkat_daerah, s.tahap,
+            s.tanggal_tahap, current_date - s.tanggal_tahap as hari_menunggu, h.p85, h.n as n_riwayat
+        from inovasi_status s
+        join inovasi i using (kode_inovasi)
+        join wilayah w on w.kode = s.kode_wilayah
+        join hist h on h.tahap = s.tahap
+        where {where} and s.tahap in ({marks}) and s.tanggal_tahap is not null
+            and current_date - s.tanggal_tahap > h.p85
+        order by hari_menunggu desc, s.kode_inovasi
+        """,
+        [*params, *params, *OPEN_STAGES],
+    )
+
+
+def funnel(ctx: Ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """How many of the cohort reached each stage, and how many left through each exit, from which stage."""
+    where, params = ctx.where(filters=ctx.filters.without("tahap"))
+    reach = data.read(
+        f"""
+        select r.tahap, r.urutan, count(s.kode_inovasi) as jumlah
+        from tahap_ref r left join inovasi_status s on s.urutan_maks >= r.urutan and {where}
+        where not r.keluar group by all order by r.urutan
+        """,
+        params,
+    )
+    exits = data.read(
+        f"""
+        select k.keluar, k.dari_urutan, count(*) as jumlah
+        from tahap_keluar k join inovasi_status s using (kode_inovasi)
+        where {where} group by all
+        """,
+        params,
+    )
+    return reach, exits
+
+
+def cfd(ctx: Ctx, grain: str) -> pd.DataFrame:
+    """Per period and stage: innovations that had reached the stage or a later one by the period's end."""
+    if grain not in ("week", "month"):
+        raise ValueError(grain)
+    where, params = ctx.where(filters=ctx.filters.without("tahap"))
+    return data.read(
+        f"""
+        with f as (
+            select c.tahap, c.urutan, date_trunc('{grain}', c.tanggal_capai) as periode
+            from tahap_capai c join inovasi_status s using (kode_inovasi) where {where}
+        ),
+        span as (select min(periode) lo, max(periode) hi from f),
+        calendar as (
+            select unnest(generate_series(lo, hi, interval 1 {grain}))::date as periode from span
+        ),
+        stages as (select distinct tahap, urutan from tahap_ref where not keluar),
+        counts as (select tahap, periode, count(*) as n from f group by all)
+        select c.periode, st.tahap, st.urutan,
+            sum(coalesce(n.n, 0)) over (partition by st.tahap order by c.periode) as kumulatif
+        from calendar c cross join stages st
+        left join counts n on n.tahap = st.tahap and n.periode = c.periode
+        order by c.periode, st.urutan
+        """,
+        params,
+    )
+
+
+def cycle_times(ctx: Ctx, start: str, end: str) -> pd.DataFrame:
+    """Finished innovations: finish date and cycle time = (end − start) days + 1."""
+    where, params = ctx.where(filters=ctx.filters.without("tahap"))
+    return data.read(
+        f"""
+        select s.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, e.tanggal_capai as selesai,
+            e.tanggal_capai - b.tanggal_capai + 1 as hari
+        from tahap_capai b
+        join tahap_capai e on e.kode_inovasi = b.kode_inovasi and e.tahap = ?
+        join inovasi_status s on s.kode_inovasi = b.kode_inovasi
+        join inovasi i on i.kode_inovasi = b.kode_inovasi
+        where b.tahap = ? and {where}
+        order by selesai
+        """,
+        [end, start, *params],
+    )
+
+
+def aging(ctx: Ctx, start: str, end: str) -> pd.DataFrame:
+    """Work in progress: started, not finished, not exited; age = (today − start) days + 1."""
+    where, params = ctx.where(filters=ctx.filters.without("tahap"))
+    return data.read(
+        f"""
+        select s.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, w.nama as wilayah, s.tahap,
+            current_date - b.tanggal_capai + 1 as umur
+        from tahap_capai b
+        join inovasi_status s on s.kode_inovasi = b.kode_inovasi
+        join inovasi i on i.kode_inovasi = b.kode_inovasi
+        join wilayah w on w.kode = s.kode_wilayah
+        where b.tahap = ? and s.urutan_maks < ? and not s.keluar and {where}
+        order by umur desc
+        """,
+        [start, _order(end), *params],
+    )
+
+
+def throughput(ctx: Ctx, start: str, end: str) -> pd.DataFrame:
+    """Per month (empty months kept): arrivals at ``start`` and finishes at ``end``."""
+    where, params = ctx.where(filters=ctx.filters.without("tahap"))
+    return data.read(
+        f"""
+        with f as (
+            select c.tahap, date_trunc('month', c.tanggal_capai) as bulan
+            from tahap_capai c join inovasi_status s using (kode_inovasi)
+            where c.tahap in (?, ?) and {where}
+        ),
+        span as (select min(bulan) lo, max(bulan) hi from f),
+        calendar as (select unnest(generate_series(lo, hi, interval 1 month))::date as bulan from span)
+        select c.bulan,
+            count(f.tahap) filter (where f.tahap = ?) as masuk,
+            count(f.tahap) filter (where f.tahap = ?) as selesai
+        from calendar c left join f on f.bulan = c.bulan
+        group by c.bulan order by c.bulan
+        """,
+        [start, end, *params, start, end],
+    )
+
+
+def waits_by(ctx: Ctx, group: str, stage: str) -> pd.DataFrame:
+    """Finished waits in one stage per agency or region: median, p85 and count."""
+    column = {"perangkat_daerah": "s.perangkat_daerah", "wilayah": "w.nama"}[group]
+    where, params = ctx.where()
+    return data.read(
+        f"""
+        select {column} as kelompok, count(*) as n,
+            quantile_disc(t.hari, 0.5) as median, quantile_disc(t.hari, 0.85) as p85
+        from tahapan_transisi t
+        join inovasi_status s using (kode_inovasi)
+        join wilayah w on w.kode = s.kode_wilayah
+        where t.ke_tahap is not null and t.dari_tahap = ? and {where}
+        group by 1 order by median desc, n desc
+        """,
+        [stage, *params],
+    )

@@ -1,0 +1,294 @@
+"""Alur Tahapan: what is stuck, where proposals wait, and how work flows through the stages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dasbor import alur_views, charts, fmt, stats
+from dasbor.frame import page
+from dasbor.i18n import label
+from dasbor.queries import alur as q
+
+ctx = page("alur")
+t, lang = ctx.t, ctx.lang
+L = lambda s: label("tahap", s, lang)  # noqa: E731
+
+waits = q.stage_waits(ctx)
+if waits.empty:
+    ctx.empty(t("riwayat tahapan", "stage histories"), "stage histories")
+    st.stop()
+# Where proposals wait: the administrative stages before the trial (a trial or an implementation lasts by design).
+waiting = waits[waits.tahap.isin(q.WAITING_STAGES)]
+slowest = (waiting if not waiting.empty else waits).sort_values("median", ascending=False).iloc[0]
+stuck = q.stuck(ctx)
+c1, c2 = st.columns(2)
+c1.metric(
+    t("Usulan paling lama menunggu di", "Proposals wait longest in"),
+    L(slowest.tahap),
+    help=t(
+        "Di antara tahap sebelum uji coba (usulan, kajian, layak, penetapan): median lama tinggal sebelum pindah ke "
+        "tahap berikutnya atau keluar, dari perpindahan yang sudah terjadi.",
+        "Among the stages before the trial (proposed, review, feasible, decree): median time spent before moving on "
+        "or exiting, over moves that happened.",
+    ),
+)
+c1.caption(
+    t(
+        f"median {fmt.number(slowest['median'], lang)} hari; 85% selesai dalam {fmt.number(slowest.p85, lang)} hari; "
+        f"{fmt.number(slowest.n, lang)} perpindahan",
+        f"median {fmt.number(slowest['median'], lang)} days; 85% done within {fmt.number(slowest.p85, lang)} days; "
+        f"{fmt.number(slowest.n, lang)} moves",
+    )
+)
+c2.metric(
+    t("Inovasi macet", "Stuck innovations"),
+    fmt.number(len(stuck), lang),
+    help=t(
+        "Inovasi yang belum selesai dan sudah menunggu di tahapnya lebih lama dari 85% perpindahan yang pernah terjadi dari tahap itu.",
+        "Unfinished innovations waiting in their stage longer than 85% of past moves out of that stage.",
+    ),
+)
+
+st.subheader(
+    t(
+        "Yang macet: menunggu lebih lama dari 85% riwayat tahapnya",
+        "What is stuck: waiting longer than 85% of its stage's history",
+    )
+)
+st.caption(
+    t(
+        "Terlama di atas. Batas 85% dihitung dari perpindahan yang sudah terjadi pada data yang sedang dilihat.",
+        "Oldest first. The 85% line is computed from past moves in the data in view.",
+    )
+)
+if stuck.empty:
+    st.success(
+        t(
+            "Tidak ada inovasi yang menunggu melewati batas 85% tahapnya.",
+            "No innovation is waiting past its stage's 85% line.",
+        )
+    )
+else:
+    shown = stuck.assign(
+        tahap=[L(s) for s in stuck.tahap], tanggal_tahap=[fmt.date(d, lang) for d in stuck.tanggal_tahap]
+    )
+    shown = shown.rename(
+        columns={
+            "kode_inovasi": t("Kode", "Code"),
+            "nama_inovasi": t("Inovasi", "Innovation"),
+            "wilayah": t("Wilayah", "Region"),
+            "perangkat_daerah": t("Perangkat daerah", "Agency"),
+            "tahap": t("Tahap", "Stage"),
+            "tanggal_tahap": t("Masuk tahap", "Entered"),
+            "hari_menunggu": t("Hari menunggu", "Days waiting"),
+            "p85": t("Batas 85% (hari)", "85% line (days)"),
+            "n_riwayat": t("Perpindahan dalam riwayat", "Moves in history"),
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
+    st.download_button(
+        t("Unduh CSV", "Download CSV"), charts.csv_bytes(shown), "inovasi_macet.csv", "text/csv", key="dl_macet"
+    )
+
+# Stage funnel with conversion and exits
+reach, exits = q.funnel(ctx)
+reach = reach[reach.jumlah > 0] if reach.jumlah.sum() else reach
+first = max(1, int(reach.jumlah.iloc[0]))
+prev = reach.jumlah.shift(1)
+reach["konversi"] = [
+    fmt.percent(j / p, lang, 0) if p and p == p else "" for j, p in zip(reach.jumlah, prev, strict=True)
+]
+fig = go.Figure(
+    go.Funnel(
+        y=[L(s) for s in reach.tahap],
+        x=reach.jumlah,
+        marker={"color": charts.OKABE_ITO[0]},
+        text=[f"{fmt.number(j, lang)} ({fmt.percent(j / first, lang, 0)})" for j in reach.jumlah],
+        textinfo="text",
+    )
+)
+exit_rows = []
+for r in exits.itertuples():
+    stage = q.FLOW_STAGES[int(r.dari_urutan) - 1] if r.dari_urutan == r.dari_urutan else None
+    exit_rows.append(
+        {
+            t("Jalan keluar", "Exit"): L(r.keluar),
+            t("Dari tahap", "From stage"): L(stage) if stage else "–",
+            t("Jumlah", "Count"): int(r.jumlah),
+            t("Bagian kohort", "Share of cohort"): fmt.percent(r.jumlah / first, lang),
+        }
+    )
+table = reach.assign(tahap=[L(s) for s in reach.tahap])[["tahap", "jumlah", "konversi"]].rename(
+    columns={
+        "tahap": t("Tahap", "Stage"),
+        "jumlah": t("Mencapai", "Reached"),
+        "konversi": t("Konversi dari tahap sebelumnya", "Conversion from previous stage"),
+    }
+)
+charts.block(
+    t("Corong tahapan kohort", "Stage funnel of the cohort"),
+    t(
+        "Berapa usulan (tahun usulan sesuai filter) yang pernah mencapai tiap tahap; konversi = dibanding tahap sebelumnya. "
+        "Kohort yang masih baru belum sempat maju, jadi konversi rendah di sana belum tentu kegagalan. Jalan keluar di tabel.",
+        "How many proposals (proposal years as filtered) ever reached each stage; conversion = against the previous stage. "
+        "Recent cohorts have not had time to move on, so low conversion there is not necessarily failure. Exits are in the table.",
+    ),
+    fig,
+    table,
+    "corong_tahapan",
+    lang,
+)
+if exit_rows:
+    st.dataframe(pd.DataFrame(exit_rows), hide_index=True, width="content")
+
+# Start and end of the cycle
+left, right = st.columns(2)
+start = left.selectbox(t("Tahap mulai", "Start stage"), q.FLOW_STAGES[:-1], format_func=L, index=0)
+ends = [s for s in q.FLOW_STAGES if q.FLOW_STAGES.index(s) > q.FLOW_STAGES.index(start)]
+end = right.selectbox(
+    t("Tahap selesai", "End stage"), ends, format_func=L, index=ends.index("penerapan") if "penerapan" in ends else 0
+)
+span = f"{L(start)} → {L(end)}"
+
+cycles = q.cycle_times(ctx, start, end)
+marks = {p: stats.nearest_rank(cycles.hari, p) for p in (50, 70, 85, 95)}
+if cycles.empty:
+    st.info(t(f"Belum ada inovasi yang menyelesaikan {span}.", f"No innovation has completed {span} yet."))
+else:
+    fig = go.Figure(
+        go.Scatter(
+            x=cycles.selesai,
+            y=cycles.hari,
+            mode="markers",
+            marker={"size": 6, "color": charts.OKABE_ITO[0], "opacity": 0.6},
+            customdata=cycles[["nama_inovasi"]],
+            hovertemplate="%{customdata[0]}<br>%{y} hari<extra></extra>",
+            showlegend=False,
+        )
+    )
+    for i, (p, value) in enumerate(marks.items()):
+        fig.add_hline(
+            y=value,
+            line={"dash": ("dot", "dash", "solid", "longdash")[i], "color": "#444", "width": 1},
+            annotation_text=f"{p}%: {fmt.number(value, lang)} {t('hari', 'days')}",
+            annotation_position="top left",
+        )
+    fig.update_yaxes(title=t("Lama siklus (hari)", "Cycle time (days)"))
+    fig.update_xaxes(title=t("Tanggal selesai", "Finish date"), tickformat="%b %Y" if lang == "en" else "%m/%Y")
+    few = (
+        t(
+            f" Hanya {len(cycles)} titik: persentil belum bisa diandalkan (kurang dari 20).",
+            f" Only {len(cycles)} points: percentiles are not yet reliable (fewer than 20).",
+        )
+        if len(cycles) < 20
+        else ""
+    )
+    charts.block(
+        t(f"Lama siklus {span}", f"Cycle time {span}"),
+        t(
+            "Setiap titik satu inovasi yang sudah selesai, pada tanggal selesainya; lama siklus = (selesai − mulai) hari + 1. "
+            "Garis mendatar: 50%, 70%, 85% dan 95% inovasi selesai dalam sekian hari (peringkat terdekat)." + few,
+            "Each point is one finished innovation at its finish date; cycle time = (end − start) days + 1. "
+            "Horizontal lines: 50%, 70%, 85% and 95% of innovations finished within that many days (nearest rank)."
+            + few,
+        ),
+        fig,
+        cycles.drop(columns="kode_inovasi"),
+        f"siklus_{start}_{end}",
+        lang,
+        height=420,
+    )
+
+wip = q.aging(ctx, start, end)
+if not wip.empty:
+    edges = [marks[50], marks[70], marks[85], marks[95]] if not cycles.empty else []
+    names = [t("≤ 50%", "≤ 50%"), "50–70%", "70–85%", "85–95%", t("> 95% (terlama)", "> 95% (oldest)")]
+    band = np.searchsorted(edges, wip.umur.to_numpy(), side="left") if edges else np.zeros(len(wip), int)
+    wip = wip.assign(pita=[names[b] for b in band], tahap_label=[L(s) for s in wip.tahap])
+    colours = (charts.OKABE_ITO[2], charts.OKABE_ITO[4], charts.OKABE_ITO[6], charts.OKABE_ITO[1], charts.OKABE_ITO[5])
+    symbols = ("circle", "circle", "diamond", "square", "x")
+    order = [L(s) for s in q.FLOW_STAGES if s in set(wip.tahap)]
+    fig = go.Figure()
+    for b, name in enumerate(names):
+        part = wip[band == b]
+        if part.empty:
+            continue
+        jitter = np.random.default_rng(b).uniform(-0.25, 0.25, len(part))
+        fig.add_scatter(
+            x=[order.index(s) + j for s, j in zip(part.tahap_label, jitter, strict=True)],
+            y=part.umur,
+            mode="markers",
+            name=name,
+            marker={"color": colours[b], "symbol": symbols[b], "size": 8, "line": {"width": 0.5, "color": "#333"}},
+            customdata=part[["nama_inovasi", "wilayah", "kode_inovasi"]],
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{y} hari<extra></extra>",
+        )
+    fig.update_xaxes(tickvals=list(range(len(order))), ticktext=order, title=t("Tahap terkini", "Current stage"))
+    fig.update_yaxes(title=t("Umur sejak mulai (hari)", "Age since start (days)"))
+    st.subheader(t(f"Umur pekerjaan yang sedang berjalan ({span})", f"Aging work in progress ({span})"))
+    st.caption(
+        t(
+            "Setiap titik satu inovasi yang sudah mulai tetapi belum selesai (tanpa yang keluar), menurut tahap terkininya. "
+            "Warna dan bentuk = pita persentil lama siklus inovasi yang sudah selesai: titik di atas 85% lebih tua dari 85% "
+            "yang pernah selesai. Pilih titik untuk melihat inovasinya.",
+            "Each point is one innovation started but not finished (exits left out), by current stage. Colour and shape = "
+            "percentile band of finished cycle times: points above 85% are older than 85% of finished ones. Select points to see them.",
+        )
+    )
+    event = st.plotly_chart(
+        charts.style(fig, 440, lang),
+        config=charts.PLOTLY_CONFIG,
+        key="aging",
+        on_select="rerun",
+        selection_mode=("points", "box"),
+    )
+    picked = [
+        p["customdata"][2] for p in (event.selection.points if event and event.selection else []) if p.get("customdata")
+    ]
+    if picked:
+        st.dataframe(
+            wip[wip.kode_inovasi.isin(picked)].drop(columns=["tahap", "pita"]), hide_index=True, width="stretch"
+        )
+    charts.table_block(wip.drop(columns=["tahap"]), f"umur_wip_{start}_{end}", lang, key="wip")
+
+flow = q.throughput(ctx, start, end)
+if not flow.empty:
+    flow["rata3"] = flow.selesai.rolling(3, min_periods=1).mean()
+    fig = go.Figure()
+    fig.add_bar(
+        x=flow.bulan,
+        y=flow.selesai,
+        name=t(f"Selesai ({L(end)})", f"Finished ({L(end)})"),
+        marker_color=charts.OKABE_ITO[0],
+    )
+    fig.add_scatter(
+        x=flow.bulan,
+        y=flow.rata3,
+        name=t("Rata-rata bergerak 3 bulan", "3-month moving average"),
+        line={"color": "#000", "width": 2},
+    )
+    fig.add_scatter(
+        x=flow.bulan,
+        y=flow.masuk,
+        name=t(f"Masuk ({L(start)})", f"Arrived ({L(start)})"),
+        line={"color": charts.OKABE_ITO[1], "dash": "dot", "width": 2},
+    )
+    charts.block(
+        t("Throughput per bulan", "Throughput per month"),
+        t(
+            "Batang = inovasi yang mencapai tahap selesai pada bulan itu (bulan kosong tetap ditampilkan); garis hitam = "
+            "rata-rata bergerak 3 bulan; garis titik-titik = yang masuk tahap mulai.",
+            "Bars = innovations reaching the end stage that month (empty months kept); black line = 3-month moving "
+            "average; dotted line = arrivals at the start stage.",
+        ),
+        fig,
+        flow,
+        f"throughput_{start}_{end}",
+        lang,
+    )
+
+alur_views.cfd(ctx)
+alur_views.waits(ctx)

@@ -1,0 +1,296 @@
+"""Dampak: what implemented innovations did for citizens, with the strength of each figure's evidence."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from dasbor import charts, fmt, stats
+from dasbor.frame import page
+from dasbor.i18n import label, options
+from dasbor.queries import dampak as q
+
+ctx = page("dampak")
+t, lang = ctx.t, ctx.lang
+
+ev = q.latest_evaluations(ctx)
+if ev.empty:
+    ctx.empty(t("inovasi yang sudah dievaluasi", "evaluated innovations"), "evaluated innovations")
+    st.stop()
+surveyed = ev[ev.ikm_sebelum.notna() & ev.ikm_sesudah.notna()]
+st.info(
+    t(
+        f"Dihitung dari evaluasi terakhir {fmt.number(len(ev), lang)} inovasi. **Kekuatan bukti**: hasil, penerima manfaat, waktu "
+        f"dan biaya layanan dilaporkan sendiri oleh daerah; IKM berasal dari survei kepuasan (PermenPANRB 14/2017) dengan responden "
+        f"({fmt.number(len(surveyed), lang)} inovasi). Perubahan sebelum–sesudah **bukan estimasi sebab-akibat**: hal lain juga "
+        "berubah dalam rentang waktu itu.",
+        f"From the latest evaluation of {fmt.number(len(ev), 'en')} innovations. **Strength of evidence**: results, beneficiaries, "
+        f"service time and cost are self-reported by the regions; IKM comes from satisfaction surveys (PermenPANRB 14/2017) with "
+        f"respondents ({fmt.number(len(surveyed), 'en')} innovations). Before–after changes are **not causal estimates**: other "
+        "things changed over the same time.",
+    )
+)
+
+# Results by dimension
+dimension = st.radio(
+    t("Hasil evaluasi menurut", "Evaluation results by"),
+    list(q.DIMENSIONS),
+    horizontal=True,
+    format_func=lambda d: {
+        "urusan": "Urusan" if lang == "id" else "Affair",
+        "bentuk": t("Bentuk", "Form"),
+        "jenis": t("Jenis", "Type"),
+        "wilayah": t("Wilayah", "Region"),
+    }[d],
+)
+res = q.results_by(ctx, dimension)
+wide = res.pivot_table(index="kelompok", columns="hasil", values="jumlah", aggfunc="sum", fill_value=0)
+wide = wide.reindex(columns=options("hasil"), fill_value=0)
+wide["n"] = wide.sum(axis=1)
+wide = wide.sort_values("n", ascending=False).head(25).sort_values("n")
+if dimension in ("bentuk", "jenis"):
+    wide.index = [label(dimension, v, lang) for v in wide.index]
+fig = go.Figure()
+for i, result in enumerate(options("hasil")):
+    share = wide[result] / wide.n
+    fig.add_bar(
+        y=[f"{k} (n={fmt.number(n, lang)})" for k, n in zip(wide.index, wide.n, strict=True)],
+        x=share,
+        orientation="h",
+        name=label("hasil", result, lang),
+        marker_color=(charts.OKABE_ITO[2], charts.OKABE_ITO[1], charts.OKABE_ITO[5])[i],
+        marker_pattern_shape=("", "/", "x")[i],
+        text=[fmt.percent(v, lang, 0) if v >= 0.06 else "" for v in share],
+        textposition="inside",
+    )
+fig.update_layout(barmode="stack")
+fig.update_xaxes(tickformat=".0%", range=[0, 1])
+fig.update_yaxes(automargin=True)
+table = wide.reset_index().rename(
+    columns={
+        "index": t("Kelompok", "Group"),
+        "kelompok": t("Kelompok", "Group"),
+        "n": "n",
+        **{r: label("hasil", r, lang) for r in options("hasil")},
+    }
+)
+charts.block(
+    t("Hasil evaluasi terakhir", "Latest evaluation results"),
+    t(
+        "Bagian inovasi yang evaluasi terakhirnya bermanfaat, perlu perbaikan, atau tidak bermanfaat; n = inovasi yang "
+        "dievaluasi. Paling banyak 25 kelompok terbesar. Bukti: dilaporkan sendiri.",
+        "Share of innovations whose latest evaluation was beneficial, needs improvement, or not beneficial; n = "
+        "innovations evaluated. At most the 25 largest groups. Evidence: self-reported.",
+    ),
+    fig,
+    table,
+    f"hasil_{dimension}",
+    lang,
+    height=max(300, 30 * len(wide) + 100),
+)
+
+# Beneficiaries
+ben = ev.penerima_manfaat.dropna()
+c1, c2, c3 = st.columns(3)
+c1.metric(
+    t("Penerima manfaat (jumlah)", "Beneficiaries (total)"),
+    fmt.number(ben.sum(), lang),
+    help=t(
+        "Jumlah penerima manfaat menurut evaluasi terakhir tiap inovasi. Bukti: dilaporkan sendiri.",
+        "Sum of beneficiaries in each innovation's latest evaluation. Evidence: self-reported.",
+    ),
+)
+c2.metric(t("Median per inovasi", "Median per innovation"), fmt.number(ben.median() if len(ben) else None, lang))
+c3.metric(t("Inovasi yang melaporkan", "Innovations reporting"), fmt.number(len(ben), lang))
+
+
+def paired(before: str, after: str, unit_col: str | None, money: bool):
+    """Median before, after and paired change (bootstrap 95% interval), per unit; (figure, table) or None."""
+    rows = ev[ev[before].notna() & ev[after].notna()]
+    if money:
+        rows = rows[rows[before] > 0]  # services that were free before cannot get cheaper
+    groups = rows.groupby(unit_col) if unit_col else [(None, rows)]
+    out = []
+    for unit, part in groups:
+        med, lo, hi = stats.bootstrap_median(part[after] - part[before])
+        out.append(
+            {
+                "unit": unit,
+                "n": len(part),
+                "sebelum": part[before].median(),
+                "sesudah": part[after].median(),
+                "perubahan": med,
+                "lo": lo,
+                "hi": hi,
+            }
+        )
+    summary = pd.DataFrame(out)
+    if summary.empty:
+        st.caption(t("Belum ada pasangan sebelum–sesudah.", "No before–after pairs yet."))
+        return None
+    show = (lambda v: fmt.rupiah(v, lang)) if money else (lambda v: fmt.number(v, lang, 1))
+    names = [(label("satuan_waktu", u, lang) if u else "Rupiah") for u in summary.unit]
+    # One panel per unit: minutes and days never share an axis.
+    fig = make_subplots(
+        rows=len(summary),
+        cols=1,
+        subplot_titles=[f"{n} (n={fmt.number(k, lang)})" for n, k in zip(names, summary.n, strict=True)],
+    )
+    for i, r in enumerate(summary.itertuples(), start=1):
+        fig.add_scatter(
+            x=[r.sebelum, r.sesudah],
+            y=[0, 0],
+            mode="lines+markers+text",
+            showlegend=False,
+            row=i,
+            col=1,
+            marker={"symbol": ["circle-open", "circle"], "size": 14, "color": charts.OKABE_ITO[0]},
+            line={"color": charts.OKABE_ITO[0], "width": 3},
+            text=[t("sebelum ", "before ") + show(r.sebelum), t("sesudah ", "after ") + show(r.sesudah)],
+            textposition=["top center", "bottom center"],
+        )
+        fig.update_yaxes(visible=False, row=i, col=1)
+        fig.update_xaxes(rangemode="tozero", row=i, col=1)
+    table = summary.assign(
+        **{k: [show(v) for v in summary[k]] for k in ("sebelum", "sesudah", "perubahan", "lo", "hi")}
+    )
+    table["unit"] = names
+    return fig, table.rename(
+        columns={
+            "unit": t("Satuan", "Unit"),
+            "sebelum": t("Median sebelum", "Median before"),
+            "sesudah": t("Median sesudah", "Median after"),
+            "perubahan": t("Median perubahan", "Median change"),
+            "lo": t("IK 95% bawah", "95% CI low"),
+            "hi": t("IK 95% atas", "95% CI high"),
+        }
+    )
+
+
+for before, after, unit, money, title, definition in (
+    (
+        "waktu_layanan_sebelum",
+        "waktu_layanan_sesudah",
+        "satuan_waktu",
+        False,
+        t("Waktu layanan sebelum → sesudah", "Service time before → after"),
+        t(
+            "Median waktu layanan per satuan yang dilaporkan (menit, jam, hari tidak dicampur); perubahan = median selisih sesudah − "
+            "sebelum per inovasi dengan interval bootstrap 95%. Bukti: dilaporkan sendiri; bukan estimasi sebab-akibat.",
+            "Median service time per reported unit (minutes, hours, days never mixed); change = median of after − before per "
+            "innovation with a 95% bootstrap interval. Evidence: self-reported; not a causal estimate.",
+        ),
+    ),
+    (
+        "biaya_sebelum",
+        "biaya_sesudah",
+        None,
+        True,
+        t("Biaya yang dibayar warga sebelum → sesudah", "Cost paid by citizens before → after"),
+        t(
+            "Hanya layanan yang berbayar sebelum inovasi. Median biaya per layanan; perubahan = median selisih per inovasi "
+            "dengan interval bootstrap 95%. Bukti: dilaporkan sendiri; bukan estimasi sebab-akibat.",
+            "Only services that charged something before. Median cost per service; change = median per-innovation "
+            "difference with a 95% bootstrap interval. Evidence: self-reported; not a causal estimate.",
+        ),
+    ),
+):
+    result = paired(before, after, unit, money)
+    if result is not None:
+        charts.block(title, definition, result[0], result[1], before, lang, height=150 + 110 * len(result[1]))
+
+# IKM with the PermenPANRB 14/2017 bands
+if not surveyed.empty:
+    bands = (
+        (25, 64.99, "D Tidak Baik", "D Poor"),
+        (65, 76.60, "C Kurang Baik", "C Fair"),
+        (76.61, 88.30, "B Baik", "B Good"),
+        (88.31, 100, "A Sangat Baik", "A Very good"),
+    )
+    fig = go.Figure()
+    for i, (lo, hi, name_id, name_en) in enumerate(bands):
+        fig.add_hrect(
+            y0=lo,
+            y1=hi,
+            fillcolor=("#eeeeee", "#f7f7f7")[i % 2],
+            line_width=0,
+            layer="below",
+            annotation_text=t(name_id, name_en),
+            annotation_position="right",
+        )
+    fig.add_scatter(
+        x=surveyed.ikm_sebelum,
+        y=surveyed.ikm_sesudah,
+        mode="markers",
+        showlegend=False,
+        marker={
+            "size": 6 + 10 * (surveyed.responden.fillna(0) / max(1, surveyed.responden.max())),
+            "color": charts.OKABE_ITO[0],
+            "opacity": 0.6,
+        },
+        customdata=surveyed[["nama_inovasi", "responden"]],
+        hovertemplate="%{customdata[0]}<br>%{x:.1f} → %{y:.1f}<br>%{customdata[1]} responden<extra></extra>",
+    )
+    fig.add_scatter(
+        x=[25, 100],
+        y=[25, 100],
+        mode="lines",
+        line={"dash": "dash", "color": "#555"},
+        name=t("Tidak berubah", "No change"),
+    )
+    fig.update_xaxes(title=t("IKM sebelum", "IKM before"), range=[25, 100])
+    fig.update_yaxes(title=t("IKM sesudah", "IKM after"), range=[25, 100])
+    med, lo, hi = stats.bootstrap_median(surveyed.ikm_sesudah - surveyed.ikm_sebelum)
+    charts.block(
+        t("Indeks kepuasan masyarakat (IKM) sebelum → sesudah", "Satisfaction index (IKM) before → after"),
+        t(
+            f"Setiap titik satu inovasi; di atas garis putus = naik. Pita = mutu pelayanan PermenPANRB 14/2017 (A 88,31–100; "
+            f"B 76,61–88,30; C 65,00–76,60; D 25,00–64,99). Besar titik = jumlah responden. Median perubahan "
+            f"{fmt.number(med, lang, 1)} poin (IK 95% {fmt.number(lo, lang, 1)} sampai {fmt.number(hi, lang, 1)}), "
+            f"{fmt.number(len(surveyed), lang)} inovasi, {fmt.number(surveyed.responden.sum(), lang)} responden. Bukti: "
+            "survei; bukan estimasi sebab-akibat.",
+            f"Each point is one innovation; above the dashed line = improved. Bands = PermenPANRB 14/2017 service quality "
+            f"(A 88.31–100; B 76.61–88.30; C 65.00–76.60; D 25.00–64.99). Point size = respondents. Median change "
+            f"{fmt.number(med, 'en', 1)} points (95% CI {fmt.number(lo, 'en', 1)} to {fmt.number(hi, 'en', 1)}), "
+            f"{len(surveyed)} innovations, {fmt.number(surveyed.responden.sum(), 'en')} respondents. Evidence: survey; "
+            "not a causal estimate.",
+        ),
+        fig,
+        surveyed[["nama_inovasi", "ikm_sebelum", "ikm_sesudah", "responden"]],
+        "ikm",
+        lang,
+        height=460,
+    )
+
+# Continuing or stopped, and how long implemented innovations keep running
+life = q.survival(ctx)
+if not life.empty:
+    times, surv = stats.kaplan_meier(life.hari, life.berhenti)
+    fig = go.Figure(
+        go.Scatter(
+            x=times / 365.25,
+            y=surv,
+            mode="lines",
+            line={"shape": "hv", "width": 3, "color": charts.OKABE_ITO[0]},
+            showlegend=False,
+        )
+    )
+    fig.update_xaxes(title=t("Tahun sejak penerapan", "Years since implementation"))
+    fig.update_yaxes(title=t("Bagian yang masih berjalan", "Share still running"), tickformat=".0%", range=[0, 1.02])
+    stopped = int(life.berhenti.sum())
+    charts.block(
+        t("Berapa lama inovasi bertahan setelah diterapkan", "How long innovations keep running after implementation"),
+        t(
+            f"Kurva Kaplan–Meier: {fmt.number(len(life), lang)} inovasi yang pernah diterapkan, {fmt.number(stopped, lang)} "
+            "di antaranya tercatat dihentikan (dengan tanggal); yang masih berjalan dihitung sampai hari ini. Bukti: "
+            "dilaporkan sendiri.",
+            f"Kaplan–Meier curve: {fmt.number(len(life), 'en')} innovations ever implemented, {fmt.number(stopped, 'en')} of "
+            "them recorded as stopped (with a date); those still running count up to today. Evidence: self-reported.",
+        ),
+        fig,
+        pd.DataFrame({"tahun": times / 365.25, "masih_berjalan": surv}),
+        "ketahanan",
+        lang,
+    )

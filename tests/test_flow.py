@@ -1,0 +1,159 @@
+"""Alur Tahapan and Dampak definitions, pinned on tiny hand-made histories."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from conftest import INOVASI_HEADER, app_at, inovasi_row, write_csv
+from dasbor import store
+from dasbor.access import NATIONAL
+from dasbor.filters import Filters
+from dasbor.frame import Ctx
+from dasbor.queries import alur, dampak
+from etl.load import run
+
+HISTORIES = {
+    # finished: usulan → penerapan in 182 days
+    "A": [
+        ("usulan", "01/01/2020"),
+        ("kajian", "11/01/2020"),
+        ("layak", "10/02/2020"),
+        ("penetapan", "01/03/2020"),
+        ("uji_coba", "01/04/2020"),
+        ("penerapan", "01/07/2020"),
+    ],
+    # skipped kajian and layak: they take the decree's date
+    "B": [("usulan", "01/01/2020"), ("penetapan", "01/03/2020")],
+    # backwards move: trial, back to decree, trial again (the later trial date replaces the earlier)
+    "C": [
+        ("usulan", "01/01/2020"),
+        ("uji_coba", "01/03/2020"),
+        ("penetapan", "01/05/2020"),
+        ("uji_coba", "01/06/2020"),
+    ],
+    # exit: judged not feasible after review
+    "D": [("usulan", "01/01/2020"), ("kajian", "15/01/2020"), ("tidak_layak", "01/03/2020")],
+    # unfinished, waiting in review
+    "E": [("usulan", "01/01/2020"), ("kajian", "01/02/2020")],
+}
+
+
+@pytest.fixture
+def flow(tmp_path):
+    write_csv(tmp_path, "inovasi.csv", INOVASI_HEADER, [inovasi_row(k, tanggal="01/01/2020") for k in HISTORIES])
+    rows = [[k, stage, day] for k, steps in HISTORIES.items() for stage, day in steps]
+    write_csv(tmp_path, "tahapan.csv", ["kode_inovasi", "tahap", "tanggal"], rows)
+    report = run([tmp_path], write=True)
+    assert report.exit_code == 0, report.rejected
+    return Ctx("alur", "id", Filters(), NATIONAL)
+
+
+def reached(kode: str) -> dict[str, tuple[str, bool]]:
+    rows = store.query(
+        "select tahap, strftime(tanggal_capai, '%Y-%m-%d') d, dilewati from tahap_capai where kode_inovasi = ?", [kode]
+    )
+    return {r.tahap: (r.d, bool(r.dilewati)) for r in rows.itertuples()}
+
+
+def test_skipped_stages_take_the_next_stage_date(flow):
+    got = reached("B")
+    assert got["kajian"] == ("2020-03-01", True) and got["layak"] == ("2020-03-01", True)
+    assert got["penetapan"] == ("2020-03-01", False) and "uji_coba" not in got
+
+
+def test_backwards_move_keeps_the_last_entry_and_the_current_stage(flow):
+    got = reached("C")
+    assert got["uji_coba"] == ("2020-06-01", False) and got["penetapan"] == ("2020-05-01", False)
+    assert store.query("select tahap from inovasi_status where kode_inovasi = 'C'").tahap[0] == "uji_coba"
+
+
+def test_exits_are_kept_apart_with_the_stage_they_left(flow):
+    exits = store.query("select kode_inovasi, keluar, dari_urutan from tahap_keluar")
+    assert exits.values.tolist() == [["D", "tidak_layak", 2]]
+    reach, out = alur.funnel(flow)
+    assert dict(zip(reach.tahap, reach.jumlah, strict=True))["kajian"] == 5  # A, B (skipped), C (skipped), D, E
+    assert out.values.tolist() == [["tidak_layak", 2, 1]]
+
+
+def test_cycle_time_is_end_minus_start_plus_one_for_finished_items_only(flow):
+    cycles = alur.cycle_times(flow, "usulan", "penerapan")
+    assert cycles[["kode_inovasi", "hari"]].values.tolist() == [["A", 183]]
+    decree = alur.cycle_times(flow, "usulan", "penetapan").set_index("kode_inovasi").hari.to_dict()
+    assert decree == {"A": 61, "B": 61, "C": 122}
+
+
+def test_aging_lists_unfinished_work_without_exits(flow):
+    wip = alur.aging(flow, "usulan", "penerapan")
+    assert set(wip.kode_inovasi) == {"B", "C", "E"}
+    expected = (dt.date.today() - dt.date(2020, 1, 1)).days + 1
+    assert set(wip.umur) == {expected}
+
+
+def test_throughput_keeps_empty_months(flow):
+    flow_rows = alur.throughput(flow, "usulan", "penerapan")
+    months = [d.strftime("%Y-%m") for d in flow_rows.bulan]
+    assert months == [f"2020-{m:02d}" for m in range(1, 8)]
+    assert flow_rows.masuk.tolist() == [5, 0, 0, 0, 0, 0, 0]
+    assert flow_rows.selesai.tolist() == [0, 0, 0, 0, 0, 0, 1]
+
+
+def test_cumulative_flow_never_goes_down_and_stages_nest(flow):
+    cfd = alur.cfd(flow, "month")
+    wide = cfd.pivot_table(index="periode", columns="urutan", values="kumulatif")
+    assert (np.diff(wide.to_numpy(), axis=0) >= 0).all()
+    assert (np.diff(wide.to_numpy(), axis=1) <= 0).all()
+    assert wide.iloc[-1].tolist()[:6] == [5, 5, 3, 3, 2, 1]  # kajian: A, D, E and skipped B, C
+
+
+def test_stuck_are_open_items_past_the_85th_percentile_of_their_stage(flow):
+    waits = alur.stage_waits(flow).set_index("tahap")
+    # finished moves out of kajian: A after 30 days, D after 46; B and C skipped it, E is still there
+    assert waits.loc["kajian", "n"] == 2 and waits.loc["kajian", "p85"] == 46
+    stuck = alur.stuck(flow)
+    assert "E" in set(stuck.kode_inovasi)
+    assert stuck.hari_menunggu.is_monotonic_decreasing
+
+
+def test_dampak_units_are_never_mixed_and_survival_counts_stops(flow, tmp_path):
+    write_csv(
+        tmp_path / "e",
+        "evaluasi.csv",
+        ["kode_inovasi", "tanggal_evaluasi", "hasil", "waktu_layanan_sebelum", "waktu_layanan_sesudah", "satuan_waktu"],
+        [["A", "01/09/2020", "bermanfaat", "10", "2", "hari"]],
+    )
+    write_csv(tmp_path / "t", "tahapan.csv", ["kode_inovasi", "tahap", "tanggal"], [["A", "dihentikan", "01/07/2021"]])
+    run([tmp_path / "e", tmp_path / "t"], write=True)
+    ctx = Ctx("dampak", "id", Filters(), NATIONAL)
+    ev = dampak.latest_evaluations(ctx)
+    assert ev[["kode_inovasi", "satuan_waktu"]].values.tolist() == [["A", "hari"]]
+    life = dampak.survival(ctx)
+    assert life[["kode_inovasi", "berhenti", "hari"]].values.tolist() == [["A", True, 365]]
+    assert dampak.results_by(ctx, "jenis").values.tolist() == [["digital", "bermanfaat", 1]]
+
+
+def test_alur_page_answers_what_is_stuck_and_where_proposals_wait(sample_data):
+    at = app_at("pages/3_alur_tahapan.py")
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Usulan paling lama menunggu di"] in {"Usulan", "Kajian", "Layak", "Penetapan"}
+    stuck_table = at.dataframe[0].value
+    assert list(stuck_table["Hari menunggu"]) == sorted(stuck_table["Hari menunggu"], reverse=True)
+    assert int(labels["Inovasi macet"].replace(".", "")) == len(stuck_table)
+    end = next(s for s in at.selectbox if s.label == "Tahap selesai")
+    end.set_value("penetapan").run()
+    assert not at.exception
+    assert "Lama siklus Usulan → Penetapan" in [s.value for s in at.subheader]
+    next(r for r in at.radio if r.label == "Menurut").set_value("wilayah").run()
+    assert not at.exception
+
+
+def test_dampak_page_states_evidence_and_switches_dimension(sample_data):
+    at = app_at("pages/4_dampak.py")
+    assert "bukan estimasi sebab-akibat" in at.info[0].value and "survei" in at.info[0].value
+    assert len(at.get("plotly_chart")) == 5
+    next(r for r in at.radio if r.label == "Hasil evaluasi menurut").set_value("jenis").run()
+    assert not at.exception
+    results = at.get("plotly_chart")[0].proto.spec
+    assert "Non-digital" in results and "Digital" in results

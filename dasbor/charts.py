@@ -4,6 +4,9 @@ never carry meaning by colour alone (labels, symbols or patterns do too)."""
 
 from __future__ import annotations
 
+import html
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -12,7 +15,28 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
+def _inert(value):
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, (list, tuple)):
+        return [_inert(v) for v in value]
+    return value
+
+
+def _escape_traces(fig: go.Figure) -> None:
+    """Plotly renders a subset of HTML in labels and hover text: report text must stay text."""
+    for trace in fig.data:
+        for attr in ("x", "y", "text", "customdata", "hovertext"):
+            values = getattr(trace, attr, None)
+            if values is None or isinstance(values, str):
+                continue
+            array = np.asarray(values, dtype=object)
+            if any(isinstance(v, str) for v in array.ravel()):
+                setattr(trace, attr, np.vectorize(_inert, otypes=[object])(array))
+
+
 def style(fig: go.Figure, height: int = 360, lang: str = "id") -> go.Figure:
+    _escape_traces(fig)
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -24,9 +48,23 @@ def style(fig: go.Figure, height: int = 360, lang: str = "id") -> go.Figure:
     return fig
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, so Excel shows Indonesian text correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with BOM, so Excel shows Indonesian text correctly; formula-like text cells neutralised."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise)
+    return safe.to_csv(index=False).encode("utf-8-sig")
 
 
 def table_block(frame: pd.DataFrame, filename: str, lang: str, key: str, expanded: bool = False) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from dasbor.access import Viewer, scope_sql
+from dasbor.access import NATIONAL, Viewer, scope_sql
 from dasbor.i18n import options
 
 LIST_FILTERS = {  # URL key → (column of inovasi_status, label domain)
@@ -95,6 +95,10 @@ class Filters:
             clauses.append(f"{alias}.urusan in ({', '.join('?' * len(self.urusan))})")
             params += list(self.urusan)
         return " and ".join(clauses), params
+
+    def where_public(self, alias: str = "p") -> tuple[str, list]:
+        """The filters alone, for ``inovasi_publik`` only: that table holds nothing the public may not see."""
+        return self.where(NATIONAL, alias)
 
     def active(self) -> list[str]:
         """Names of the filters that are set, for telling a reader what emptied a result."""

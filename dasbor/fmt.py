@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 from babel.dates import format_date
@@ -46,3 +47,11 @@ def date(value, lang: str = "id") -> str:
     elif not isinstance(value, dt.date):
         value = pd.Timestamp(value).date()
     return format_date(value, "d MMM y", locale=LOCALES[lang])
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text) -> str:
+    """Report text made inert for Markdown (headings and st.markdown render it otherwise)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))

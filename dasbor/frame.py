@@ -8,8 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from dasbor import data, fmt, store
-from dasbor.access import NATIONAL, Viewer
+from dasbor import auth, data, fmt, store
+from dasbor.access import Viewer
 from dasbor.filters import LIST_FILTERS, Filters
 from dasbor.i18n import label, options
 
@@ -25,6 +25,16 @@ PAGES = (
     ("transparansi", "pages/6_transparansi.py", "Transparansi", "Transparency"),
     ("kelola", "pages/7_kelola_data.py", "Kelola Data", "Manage data"),
 )
+INTERNAL = ("daerah", "nasional", "admin")
+PAGE_ROLES = {  # who may open each page; checked before a page draws anything
+    "ringkasan": INTERNAL,
+    "wilayah": INTERNAL,
+    "alur": INTERNAL,
+    "dampak": INTERNAL,
+    "katalog": INTERNAL,
+    "transparansi": ("publik", *INTERNAL),
+    "kelola": ("admin",),
+}
 FILTER_NAMES = {
     "tahun": ("tahun usulan", "proposal years"),
     "provinsi": ("provinsi", "province"),
@@ -69,11 +79,6 @@ class Ctx:
             st.info(self.t(f"Belum ada {what_id} dalam data.", f"There are no {what_en} in the data yet."))
 
 
-def current_viewer() -> Viewer:
-    # Sign-in and roles arrive with the accounts work (issue 5); until then everyone sees all regions.
-    return NATIONAL
-
-
 def _lang() -> str:
     value = st.query_params.get("lang", "id")
     return value if value in ("id", "en") else "id"
@@ -98,7 +103,12 @@ def page(key: str) -> Ctx:
         lang = choice
         st.query_params["lang"] = lang
     filters = Filters.from_params(st.query_params)
-    ctx = Ctx(key, lang, filters, current_viewer())
+    ctx = Ctx(key, lang, filters, auth.current())
+    auth.flush_cookie()
+    if ctx.viewer.role == "publik":
+        auth.sign_in_form(lang)
+    else:
+        auth.sign_out_button(ctx.viewer, lang)
     try:
         snap = data.snapshot()
     except store.StoreError as exc:
@@ -106,6 +116,8 @@ def page(key: str) -> Ctx:
         st.stop()
     _menu(ctx, title_id, title_en)
     st.title(title_id if lang == "id" else title_en)
+    if ctx.viewer.role not in PAGE_ROLES[key]:
+        _refuse(ctx, key)
     if snap is None:
         st.info(
             ctx.t(
@@ -121,10 +133,30 @@ def page(key: str) -> Ctx:
     return ctx
 
 
+def _refuse(ctx: Ctx, key: str) -> None:
+    if ctx.viewer.role == "publik":
+        st.warning(
+            ctx.t(
+                "Halaman ini untuk pengguna yang sudah masuk. Masuk lewat formulir di samping, atau buka "
+                "halaman Transparansi yang terbuka untuk umum.",
+                "This page is for signed-in users. Sign in with the form at the side, or open the public "
+                "Transparency page.",
+            )
+        )
+    else:
+        st.warning(ctx.t("Peran Anda tidak membuka halaman ini.", "Your role does not open this page."))
+    st.page_link(
+        "pages/6_transparansi.py",
+        label=ctx.t("Buka Transparansi", "Open Transparency"),
+        query_params={"lang": ctx.lang} if ctx.lang != "id" else None,
+    )
+    st.stop()
+
+
 def _menu(ctx: Ctx, title_id: str, title_en: str) -> None:
     params = _params(ctx.filters, ctx.lang)
-    for _, script, t_id, t_en in PAGES:
-        if (ROOT / script).exists():
+    for key, script, t_id, t_en in PAGES:
+        if (ROOT / script).exists() and ctx.viewer.role in PAGE_ROLES[key]:
             st.sidebar.page_link(script, label=t_id if ctx.lang == "id" else t_en, query_params=params)
 
 

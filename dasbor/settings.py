@@ -44,6 +44,24 @@ SETTINGS: tuple[Setting, ...] = (
         "Name recorded in the load history; empty means the operating-system user.",
     ),
     Setting(
+        "accounts_file",
+        "INOVASI_ACCOUNTS_FILE",
+        "",
+        "JSON file of local accounts (bcrypt hashes); empty means accounts.json in the data folder, outside the snapshots.",
+    ),
+    Setting(
+        "session_hours",
+        "INOVASI_SESSION_HOURS",
+        "12",
+        "How long a sign-in lasts in the browser cookie before the user must sign in again.",
+    ),
+    Setting(
+        "oidc_map",
+        "INOVASI_OIDC_MAP",
+        "",
+        "CSV (email,role,wilayah) mapping single-sign-on users to roles; empty means oidc_map.csv in the data folder.",
+    ),
+    Setting(
         "max_upload_mb",
         "INOVASI_MAX_UPLOAD_MB",
         "200",

@@ -119,6 +119,38 @@ def _cmd_template(args) -> int:
     return 0
 
 
+def _cmd_users(args) -> int:
+    from dasbor import accounts
+    from dasbor.reference import regions
+
+    try:
+        if args.action == "list":
+            for a in accounts.load().values():
+                print(f"{a.name}\t{a.role}\t{' '.join(a.wilayah) or '-'}")
+            return 0
+        if args.action == "remove":
+            accounts.remove(args.name)
+            print(f"pengguna {args.name} dihapus / removed")
+            return 0
+        if not args.password_stdin:
+            print(
+                "gagal / failed: beri kata sandi lewat --password-stdin / give the password with --password-stdin",
+                file=sys.stderr,
+            )
+            return 2
+        password = sys.stdin.readline().rstrip("\n")
+        if args.action == "add":
+            accounts.add(args.name, args.role, args.wilayah or [], password, {r.kode for r in regions()})
+            print(f"pengguna {args.name} ({args.role}) dibuat / created")
+        else:
+            accounts.passwd(args.name, password)
+            print(f"kata sandi {args.name} diganti / password changed")
+        return 0
+    except accounts.AccountError as exc:
+        print(f"gagal / failed: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m etl", description="ETL Dasbor Inovasi Daerah")
     sub = p.add_subparsers(dest="command", required=True)
@@ -137,6 +169,19 @@ def parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=2017)
     template = sub.add_parser("template", help="write the empty XLSX template with its column dictionary")
     template.add_argument("--out", required=True)
+    users = sub.add_parser("users", help="local accounts (stored outside the data snapshots)")
+    actions = users.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="create an account")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=("daerah", "nasional", "admin"))
+    add.add_argument("--wilayah", nargs="*", help="region codes; a province code covers its kabupaten/kota")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    actions.add_parser("list", help="list accounts (never passwords or hashes)")
+    remove = actions.add_parser("remove", help="delete an account")
+    remove.add_argument("name")
+    pw = actions.add_parser("passwd", help="change a password")
+    pw.add_argument("name")
+    pw.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     return p
 
 
@@ -148,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_load(args, write=False)
     if args.command == "status":
         return _cmd_status(args)
+    if args.command == "users":
+        return _cmd_users(args)
     if args.command == "sample":
         return _cmd_sample(args)
     return _cmd_template(args)

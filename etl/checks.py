@@ -39,6 +39,11 @@ RULES = (
     ),
     ("indeks_daerah.predikat is set", "select count(*) from {db}.indeks_daerah where predikat is null"),
     (
+        "inovasi_publik holds only public innovations from penetapan on",
+        "select count(*) from {db}.inovasi_publik p join {db}.inovasi i using (kode_inovasi) "
+        "join {db}.inovasi_status s using (kode_inovasi) where not i.publikasi or s.urutan_maks < 4",
+    ),
+    (
         "inovasi_status has every innovation",
         "select (select count(*) from {db}.inovasi) - (select count(*) from {db}.inovasi_status)",
     ),

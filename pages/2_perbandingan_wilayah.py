@@ -42,7 +42,9 @@ st.caption(
 )
 
 frame = q.region_table(ctx, cluster, stage)
-result = q.funnel(frame)
+# The benchmark is the whole cluster nationally (when no province is chosen), for every role alike.
+totals = q.benchmark(ctx, cluster, stage) if not ctx.filters.provinsi else None
+result = q.funnel(frame, totals)
 if result is None:
     ctx.empty(t("usulan di klaster ini", "proposals in this cluster"), "proposals in this cluster")
     st.stop()

@@ -89,8 +89,8 @@ if rec is None:
     )
     st.stop()
 i = rec["inovasi"].iloc[0]
-st.header(i.nama_inovasi)
-st.markdown(f"`{i.kode_inovasi}` · {i.wilayah}, {i.nama_provinsi} · {i.perangkat_daerah}")
+st.header(fmt.md(i.nama_inovasi))
+st.markdown(f"`{fmt.md(i.kode_inovasi)}` · {i.wilayah}, {i.nama_provinsi} · {fmt.md(i.perangkat_daerah)}")
 facts = {
     t("Tahap terkini", "Current stage"): label("tahap", i.tahap, lang)
     + (

@@ -106,11 +106,35 @@ def sample_data(sample_snapshot, data_dir) -> Path:
     return data_dir
 
 
-def app_at(page: str | None = None, params: dict | None = None, timeout: int = 60):
-    """AppTest from the real entrypoint, switched to ``page`` with URL ``params``, already run."""
+PASSWORD = "kata-sandi-uji-1"
+
+
+def account(role: str, wilayah: tuple[str, ...] = (), name: str | None = None):
+    """A local account in this test's data folder (created once)."""
+    from dasbor import accounts
+    from dasbor.reference import regions
+
+    name = name or f"uji_{role}" + ("_" + "_".join(w.replace(".", "") for w in wilayah) if wilayah else "")
+    existing = accounts.load().get(name)
+    return existing or accounts.add(name, role, list(wilayah), PASSWORD, {r.kode for r in regions()})
+
+
+def app_at(
+    page: str | None = None,
+    params: dict | None = None,
+    timeout: int = 60,
+    role: str | None = "nasional",
+    wilayah: tuple[str, ...] = (),
+):
+    """AppTest from the real entrypoint, signed in as ``role`` (None: the public), switched to ``page``
+    with URL ``params``, already run."""
     from streamlit.testing.v1 import AppTest
 
+    from dasbor import accounts
+
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    if role:
+        at.session_state["token"] = accounts.make_token(account(role, wilayah))
     for k, v in (params or {}).items():
         at.query_params[k] = v
     at.run()

@@ -7,7 +7,7 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from conftest import INOVASI_HEADER, ROOT, inovasi_row, plotly_array, write_csv
-from dasbor import store
+from dasbor import accounts, store
 from etl.load import run
 from etl.sample import write_sample
 
@@ -20,7 +20,12 @@ def total_in_stage_chart(at) -> int:
 
 
 def app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    """Signed in as a national user, as the internal pages need."""
+    from conftest import account
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.session_state["token"] = accounts.make_token(account("nasional"))
+    return at
 
 
 def test_without_data_the_page_says_how_to_load():

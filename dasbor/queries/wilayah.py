@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from dasbor import data, stats
+from dasbor.access import NATIONAL, scope_sql
 from dasbor.frame import Ctx
 
 CLUSTERS = ("kabupaten", "kota", "provinsi")
@@ -34,6 +35,9 @@ def region_table(ctx: Ctx, cluster: str, stage: str) -> pd.DataFrame:
     """Every region of the cluster (zero-activity ones too) with cohort size n and k that reached ``stage``."""
     where, params = _cohort(ctx)
     prov_clause, prov_params = ("and w.kode_provinsi = ?", [ctx.filters.provinsi]) if ctx.filters.provinsi else ("", [])
+    # A region's account lists its own regions only; other regions enter only through benchmark().
+    scope, scope_params = scope_sql(ctx.viewer, "w.kode")
+    prov_clause, prov_params = f"{prov_clause} and {scope}", [*prov_params, *scope_params]
     frame = data.read(
         f"""
         with f as (select kode_wilayah, urutan_maks from inovasi_status s where {where}),
@@ -74,12 +78,26 @@ class Funnel:
     curve: pd.DataFrame  # n grid with the limits
 
 
-def funnel(frame: pd.DataFrame) -> Funnel | None:
-    """Pooled target, Wilson intervals, verdicts and Spiegelhalter limits for regions with n > 0."""
+def benchmark(ctx: Ctx, cluster: str, stage: str) -> tuple[int, int]:
+    """The cluster's national totals (k, n): an aggregate every signed-in role may compare against."""
+    where, params = ctx.filters.without("wilayah", "tahap", "provinsi").where(NATIONAL)
+    row = data.read(
+        f"""
+        select count(*) filter (where s.urutan_maks >= ?) as k, count(*) as n
+        from inovasi_status s where s.tingkat = ? and {where}
+        """,
+        [STAGE_ORDER[stage], cluster, *params],
+    ).iloc[0]
+    return int(row.k), int(row.n)
+
+
+def funnel(frame: pd.DataFrame, totals: tuple[int, int] | None = None) -> Funnel | None:
+    """Target (pooled over ``totals`` or the regions shown), Wilson intervals, verdicts and limits."""
     active = frame[frame.n > 0].copy()
     if active.empty or active.n.sum() == 0:
         return None
-    theta = float(active.k.sum() / active.n.sum())
+    k_all, n_all = totals if totals and totals[1] else (active.k.sum(), active.n.sum())
+    theta = float(k_all / n_all)
     active["proporsi"] = active.k / active.n
     bounds = [stats.wilson(int(k), int(n)) for k, n in zip(active.k, active.n, strict=True)]
     active["ci_lo"] = [b[0] for b in bounds]

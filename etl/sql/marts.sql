@@ -168,3 +168,38 @@ final as (
 )
 
 select * from final;
+
+-- The only table the public page reads: innovations marked public and set by decree or later,
+-- with public-safe columns only (no proposer, no internal notes, no document numbers). Rejected and
+-- unreviewed proposals never appear here; the public sees them only as counts.
+create or replace table inovasi_publik as
+with final as (
+    select
+        s.kode_inovasi,
+        i.nama_inovasi,
+        s.kode_wilayah,
+        s.kode_provinsi,
+        w.nama as wilayah,
+        w.nama_provinsi,
+        s.tingkat,
+        s.perangkat_daerah,
+        s.inisiator,
+        s.bentuk,
+        s.jenis,
+        s.urusan,
+        s.tahun_usulan,
+        s.tahap,
+        s.kelompok,
+        s.tanggal_penetapan,
+        s.tanggal_penerapan,
+        s.status_lanjut,
+        s.hasil_evaluasi_terakhir,
+        i.anggaran,
+        i.deskripsi
+    from inovasi_status as s
+    join inovasi as i using (kode_inovasi)
+    join wilayah as w on w.kode = s.kode_wilayah
+    where i.publikasi and s.urutan_maks >= 4  -- penetapan (4) onward
+)
+
+select * from final;

@@ -1,0 +1,88 @@
+"""Transparansi: the public view. Rows come only from inovasi_publik; everything else only as counts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dasbor import data
+from dasbor.filters import Filters
+
+PUBLIC_COLUMNS = (
+    "kode_inovasi",
+    "nama_inovasi",
+    "wilayah",
+    "nama_provinsi",
+    "perangkat_daerah",
+    "inisiator",
+    "bentuk",
+    "jenis",
+    "urusan",
+    "tahun_usulan",
+    "tahap",
+    "kelompok",
+    "tanggal_penetapan",
+    "tanggal_penerapan",
+    "status_lanjut",
+    "hasil_evaluasi_terakhir",
+    "anggaran",
+    "deskripsi",
+)
+DICTIONARY = (  # column, Indonesian meaning, English meaning
+    ("kode_inovasi", "Kode inovasi dari daerah", "The region's code of the innovation"),
+    ("nama_inovasi", "Nama inovasi", "Name of the innovation"),
+    ("wilayah", "Kabupaten/kota atau provinsi pelaksana", "Implementing regency/city or province"),
+    ("nama_provinsi", "Provinsi", "Province"),
+    ("perangkat_daerah", "Perangkat daerah pemilik inovasi", "Agency that owns the innovation"),
+    ("inisiator", "Sumber inovasi (PP 38/2017 Ps 3)", "Source (PP 38/2017 art. 3)"),
+    ("bentuk", "Bentuk: tata_kelola, pelayanan_publik, lainnya", "Form"),
+    ("jenis", "Jenis: digital, non_digital", "Type"),
+    ("urusan", "Kode urusan (Permendagri 90/2019)", "Affair code (Permendagri 90/2019)"),
+    ("tahun_usulan", "Tahun usulan", "Year proposed"),
+    ("tahap", "Tahap terkini", "Current stage"),
+    ("kelompok", "Kelompok tahap Kemendagri: Inisiatif, Uji Coba, Penerapan", "Kemendagri stage group"),
+    ("tanggal_penetapan", "Tanggal penetapan dengan keputusan kepala daerah", "Date set by decree"),
+    ("tanggal_penerapan", "Tanggal mulai penerapan", "Date implemented"),
+    ("status_lanjut", "Setelah penerapan: berlanjut atau berhenti", "After implementation: continuing or stopped"),
+    ("hasil_evaluasi_terakhir", "Hasil evaluasi terakhir", "Latest evaluation result"),
+    ("anggaran", "Anggaran (Rupiah)", "Budget (Rupiah)"),
+    ("deskripsi", "Uraian singkat", "Short description"),
+)
+LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
+
+
+def totals(filters: Filters) -> pd.Series:
+    """Counts over all proposals (aggregates only: no row of an internal proposal leaves this function)."""
+    where, params = filters.where_public("s")
+    return data.read(
+        f"""
+        select count(*) as usulan,
+            count(*) filter (where s.tahap = 'tidak_layak') as tidak_layak,
+            count(*) filter (where s.urutan_maks < 4 and not s.keluar) as belum_ditetapkan,
+            count(tanggal_penetapan) as ditetapkan,
+            count(tanggal_penerapan) as diterapkan
+        from inovasi_status s where {where}
+        """,
+        params,
+    ).iloc[0]
+
+
+def rows(filters: Filters, search: str = "") -> pd.DataFrame:
+    where, params = filters.where_public("p")
+    if search.strip():
+        term = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where += " and (p.nama_inovasi ilike ? escape '\\' or p.perangkat_daerah ilike ? escape '\\' or p.wilayah ilike ? escape '\\')"
+        params = [*params, term, term, term]
+    return data.read(
+        f"select {', '.join(PUBLIC_COLUMNS)} from inovasi_publik p where {where} order by p.tahun_usulan desc, p.kode_inovasi",
+        params,
+    )
+
+
+def by_group(filters: Filters, column: str) -> pd.DataFrame:
+    if column not in ("kelompok", "bentuk", "jenis", "nama_provinsi"):
+        raise ValueError(column)
+    where, params = filters.where_public("p")
+    return data.read(
+        f"select {column} as nilai, count(*) as jumlah from inovasi_publik p where {where} group by 1 order by jumlah desc",
+        params,
+    )

@@ -88,7 +88,7 @@ def _params(filters: Filters, lang: str) -> dict[str, str]:
     return {**filters.to_params(), **({"lang": lang} if lang != "id" else {})}
 
 
-def page(key: str) -> Ctx:
+def page(key: str, filters: bool = True) -> Ctx:
     _, script, title_id, title_en = next(p for p in PAGES if p[0] == key)
     lang = _lang()
     st.set_page_config(page_title=f"{title_id if lang == 'id' else title_en} · Dasbor Inovasi Daerah", layout="wide")
@@ -128,7 +128,8 @@ def page(key: str) -> Ctx:
             )
         )
         st.stop()
-    ctx.filters = _filter_form(ctx)
+    if filters:
+        ctx.filters = _filter_form(ctx)
     _banner(ctx)
     return ctx
 

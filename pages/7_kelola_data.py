@@ -16,7 +16,7 @@ from etl.load import LoadError, run
 from etl.read import ReadError
 from etl.template import write_template
 
-ctx = page("kelola")
+ctx = page("kelola", filters=False)
 t, lang = ctx.t, ctx.lang
 
 
@@ -86,6 +86,7 @@ def _report(report) -> None:
     if report.rejected:
         rejected = pd.DataFrame(report.rejected)
         rejected["alasan"] = rejected["reason"] if lang == "id" else rejected["reason_en"]
+        rejected["sheet"] = rejected["sheet"].fillna("–")
         shown = rejected[["file", "sheet", "row", "column", "value", "alasan"]].rename(
             columns={
                 "file": t("Berkas", "File"),
@@ -124,8 +125,10 @@ if files:
         st.stop()
     with tempfile.TemporaryDirectory() as tmp:
         paths, names = [], {}
-        for f in files:
-            path = Path(tmp) / Path(f.name).name
+        for i, f in enumerate(files):
+            # Each file in its own folder: two uploads may share a name (inovasi.csv from two regions).
+            path = Path(tmp) / str(i) / Path(f.name).name
+            path.parent.mkdir()
             path.write_bytes(f.getvalue())
             paths.append(path)
             names[str(path)] = f.name

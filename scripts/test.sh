@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: install, lint, test.
+# The whole test suite, from a fresh clone: install, lint, unit/AppTest tests, then real-browser journeys.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh requirements-dev.txt
+# The browser journeys drive Debian's Chromium (Playwright cannot download browsers here).
+if [ -z "${INOVASI_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "Memasang Chromium / installing Chromium with apt-get ..."
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Tidak ada Chromium: uji peramban dilewati. Pasang chromium atau set INOVASI_CHROMIUM=/path/ke/chrome." >&2
+  fi
+fi
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"

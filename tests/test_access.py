@@ -207,3 +207,13 @@ def test_kelola_data_names_files_that_are_not_what_they_claim(sample_data):
     at.file_uploader[0].upload("laporan.xlsx", b"this is not a workbook", "application/octet-stream").run()
     assert "bukan buku kerja Excel" in at.error[0].value
     assert not at.get("button") or all(not b.label.startswith("Muat") for b in at.button)
+
+
+def test_kelola_data_keeps_two_uploads_with_the_same_name_apart(sample_data):
+    at = app_at("pages/7_kelola_data.py", role="admin")
+    one = "\n".join([";".join(INOVASI_HEADER), ";".join(inovasi_row("SAMA-1"))]).encode()
+    two = "\n".join([";".join(INOVASI_HEADER), ";".join(inovasi_row("SAMA-2", kode_wilayah="73.15"))]).encode()
+    at.file_uploader[0].upload("inovasi.csv", one, "text/csv").upload("inovasi.csv", two, "text/csv").run()
+    assert not at.exception
+    next(b for b in at.button if b.label.startswith("Muat 2 baris")).click().run()
+    assert store.query("select count(*) n from inovasi where kode_inovasi like 'SAMA-%'").n[0] == 2

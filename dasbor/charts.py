@@ -67,9 +67,19 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False).encode("utf-8-sig")
 
 
+TABLE_ROWS = 2000  # rows drawn in a table; the CSV download always holds all of them
+POINTS = 20_000  # points drawn in a scatter; statistics are always computed on all of them
+
+
 def table_block(frame: pd.DataFrame, filename: str, lang: str, key: str, expanded: bool = False) -> None:
     with st.expander("Tabel data" if lang == "id" else "Data table", expanded=expanded):
-        st.dataframe(frame, hide_index=True, width="stretch")
+        if len(frame) > TABLE_ROWS:
+            st.caption(
+                f"Menampilkan {TABLE_ROWS:,} dari {len(frame):,} baris; CSV memuat semuanya.".replace(",", ".")
+                if lang == "id"
+                else f"Showing {TABLE_ROWS:,} of {len(frame):,} rows; the CSV holds them all."
+            )
+        st.dataframe(frame.head(TABLE_ROWS), hide_index=True, width="stretch")
         st.download_button(
             "Unduh CSV" if lang == "id" else "Download CSV",
             csv_bytes(frame),
@@ -77,6 +87,17 @@ def table_block(frame: pd.DataFrame, filename: str, lang: str, key: str, expande
             mime="text/csv",
             key=f"dl_{key}",
         )
+
+
+def thin(frame: pd.DataFrame, lang: str, seed: int = 2017) -> tuple[pd.DataFrame, str]:
+    """At most POINTS rows for drawing a scatter (a fixed random sample), and a note when thinned."""
+    if len(frame) <= POINTS:
+        return frame, ""
+    if lang == "id":
+        note = f" Digambar {POINTS:,} titik acak dari {len(frame):,}; angka dihitung dari semuanya.".replace(",", ".")
+    else:
+        note = f" {POINTS:,} random points of {len(frame):,} are drawn; figures use all of them."
+    return frame.sample(POINTS, random_state=seed).sort_index(), note
 
 
 def block(

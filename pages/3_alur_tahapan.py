@@ -158,13 +158,14 @@ marks = {p: stats.nearest_rank(cycles.hari, p) for p in (50, 70, 85, 95)}
 if cycles.empty:
     st.info(t(f"Belum ada inovasi yang menyelesaikan {span}.", f"No innovation has completed {span} yet."))
 else:
+    drawn, thinned = charts.thin(cycles, lang)
     fig = go.Figure(
         go.Scatter(
-            x=cycles.selesai,
-            y=cycles.hari,
+            x=drawn.selesai,
+            y=drawn.hari,
             mode="markers",
             marker={"size": 6, "color": charts.OKABE_ITO[0], "opacity": 0.6},
-            customdata=cycles[["nama_inovasi"]],
+            customdata=drawn[["nama_inovasi"]],
             hovertemplate="%{customdata[0]}<br>%{y} hari<extra></extra>",
             showlegend=False,
         )
@@ -184,7 +185,7 @@ else:
             f" Only {len(cycles)} points: percentiles are not yet reliable (fewer than 20).",
         )
         if len(cycles) < 20
-        else ""
+        else thinned
     )
     charts.block(
         t(f"Lama siklus {span}", f"Cycle time {span}"),
@@ -212,13 +213,15 @@ if not wip.empty:
     symbols = ("circle", "circle", "diamond", "square", "x")
     order = [L(s) for s in q.FLOW_STAGES if s in set(wip.tahap)]
     fig = go.Figure()
+    drawn, thinned = charts.thin(wip.assign(pita_no=band), lang)
+    position = {label: i for i, label in enumerate(order)}
     for b, name in enumerate(names):
-        part = wip[band == b]
+        part = drawn[drawn.pita_no == b]
         if part.empty:
             continue
         jitter = np.random.default_rng(b).uniform(-0.25, 0.25, len(part))
         fig.add_scatter(
-            x=[order.index(s) + j for s, j in zip(part.tahap_label, jitter, strict=True)],
+            x=part.tahap_label.map(position).to_numpy() + jitter,
             y=part.umur,
             mode="markers",
             name=name,
@@ -233,9 +236,10 @@ if not wip.empty:
         t(
             "Setiap titik satu inovasi yang sudah mulai tetapi belum selesai (tanpa yang keluar), menurut tahap terkininya. "
             "Warna dan bentuk = pita persentil lama siklus inovasi yang sudah selesai: titik di atas 85% lebih tua dari 85% "
-            "yang pernah selesai. Pilih titik untuk melihat inovasinya.",
+            "yang pernah selesai. Pilih titik untuk melihat inovasinya." + (thinned if lang == "id" else ""),
             "Each point is one innovation started but not finished (exits left out), by current stage. Colour and shape = "
-            "percentile band of finished cycle times: points above 85% are older than 85% of finished ones. Select points to see them.",
+            "percentile band of finished cycle times: points above 85% are older than 85% of finished ones. Select points to see them."
+            + (thinned if lang == "en" else ""),
         )
     )
     event = st.plotly_chart(

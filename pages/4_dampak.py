@@ -220,17 +220,18 @@ if not surveyed.empty:
             annotation_text=t(name_id, name_en),
             annotation_position="right",
         )
+    dots, thinned = charts.thin(surveyed, lang)
     fig.add_scatter(
-        x=surveyed.ikm_sebelum,
-        y=surveyed.ikm_sesudah,
+        x=dots.ikm_sebelum,
+        y=dots.ikm_sesudah,
         mode="markers",
         showlegend=False,
         marker={
-            "size": 6 + 10 * (surveyed.responden.fillna(0) / max(1, surveyed.responden.max())),
+            "size": 6 + 10 * (dots.responden.fillna(0) / max(1, surveyed.responden.max())),
             "color": charts.OKABE_ITO[0],
             "opacity": 0.6,
         },
-        customdata=surveyed[["nama_inovasi", "responden"]],
+        customdata=dots[["nama_inovasi", "responden"]],
         hovertemplate="%{customdata[0]}<br>%{x:.1f} → %{y:.1f}<br>%{customdata[1]} responden<extra></extra>",
     )
     fig.add_scatter(
@@ -250,12 +251,12 @@ if not surveyed.empty:
             f"B 76,61–88,30; C 65,00–76,60; D 25,00–64,99). Besar titik = jumlah responden. Median perubahan "
             f"{fmt.number(med, lang, 1)} poin (IK 95% {fmt.number(lo, lang, 1)} sampai {fmt.number(hi, lang, 1)}), "
             f"{fmt.number(len(surveyed), lang)} inovasi, {fmt.number(surveyed.responden.sum(), lang)} responden. Bukti: "
-            "survei; bukan estimasi sebab-akibat.",
+            "survei; bukan estimasi sebab-akibat." + thinned,
             f"Each point is one innovation; above the dashed line = improved. Bands = PermenPANRB 14/2017 service quality "
             f"(A 88.31–100; B 76.61–88.30; C 65.00–76.60; D 25.00–64.99). Point size = respondents. Median change "
             f"{fmt.number(med, 'en', 1)} points (95% CI {fmt.number(lo, 'en', 1)} to {fmt.number(hi, 'en', 1)}), "
             f"{len(surveyed)} innovations, {fmt.number(surveyed.responden.sum(), 'en')} respondents. Evidence: survey; "
-            "not a causal estimate.",
+            "not a causal estimate." + thinned,
         ),
         fig,
         surveyed[["nama_inovasi", "ikm_sebelum", "ikm_sesudah", "responden"]],

@@ -84,3 +84,13 @@ def test_kaplan_meier_by_hand():
     times, surv = stats.kaplan_meier([2, 3, 5, 5, 8], [True, False, True, True, False])
     assert list(times) == [0, 2, 5]
     assert surv == pytest.approx([1, 0.8, 0.8 / 3])
+
+
+def test_large_samples_use_the_order_statistic_interval_which_agrees_with_the_bootstrap():
+    rng = np.random.default_rng(3)
+    small = rng.normal(10, 2, stats.BOOTSTRAP_MAX_N)
+    large = np.concatenate([small, small[:1]])  # one value past the bootstrap limit
+    boot = stats.bootstrap_median(small)
+    order = stats.bootstrap_median(large)
+    assert order[1] < order[0] < order[2]
+    assert abs(order[1] - boot[1]) < 0.05 and abs(order[2] - boot[2]) < 0.05

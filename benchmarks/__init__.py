@@ -1,0 +1,1 @@
+"""National-scale benchmark: `python -m benchmarks --innovations N [--json FILE]`."""

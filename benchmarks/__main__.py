@@ -1,0 +1,214 @@
+"""Benchmark at national scale: ETL against DuckDB's read_csv, every page cold and warm, its raw SQL
+and a plain-pandas twin, with peak memory. Prints a table; ``--json FILE`` keeps the figures.
+
+Ratios are what to compare (machines are shared and noisy); pairs run alternately to damp noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = (
+    ("ringkasan", "pages/1_ringkasan.py"),
+    ("wilayah", "pages/2_perbandingan_wilayah.py"),
+    ("alur", "pages/3_alur_tahapan.py"),
+    ("dampak", "pages/4_dampak.py"),
+    ("katalog", "pages/5_katalog.py"),
+    ("transparansi", "pages/6_transparansi.py"),
+)
+TABLES = ("inovasi", "tahapan", "evaluasi", "penghargaan", "indeks_daerah")
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class PeakRss:
+    """Samples this process's resident memory every 10 ms while a block runs."""
+
+    def __enter__(self):
+        self.peak, self._stop = rss_mb(), threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self):
+        while not self._stop.wait(0.01):
+            self.peak = max(self.peak, rss_mb())
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_mb())
+
+
+def time_etl(batch: Path, work: Path, rounds: int) -> dict:
+    import duckdb
+
+    from etl.load import run
+
+    files = [batch / f"{t}.csv" for t in TABLES]
+    rows = sum(f.read_bytes().count(b"\n") - 1 for f in files)
+    etl_s, read_s = [], []
+    for i in range(rounds):  # alternate the pair, each on fresh ground
+        data_dir = work / f"etl-{i}"
+        start = time.perf_counter()
+        report = run(files, write=True, data_dir=data_dir)
+        etl_s.append(time.perf_counter() - start)
+        assert report.exit_code == 0, report.rejected[:3]
+        con = duckdb.connect()
+        start = time.perf_counter()
+        for f in files:
+            con.execute(f"create table {f.stem} as select * from read_csv('{f}', all_varchar = true)")
+        read_s.append(time.perf_counter() - start)
+        con.close()
+    seconds, duck = statistics.median(etl_s), statistics.median(read_s)
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 3),
+        "rows_per_s": round(rows / seconds),
+        "duckdb_read_csv_s": round(duck, 3),
+        "ratio_to_duckdb_read_csv": round(seconds / duck, 2),
+    }
+
+
+def time_pages(batch: Path, data_dir: Path, rounds: int) -> list[dict]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from benchmarks import twins
+    from dasbor import accounts, data, store
+    from dasbor.reference import regions
+
+    os.environ["INOVASI_DATA_DIR"] = str(data_dir)
+    name = "benchmark"
+    account = accounts.load().get(name) or accounts.add(
+        name, "nasional", [], "kata-sandi-benchmark", {r.kode for r in regions()}
+    )
+    token = accounts.make_token(account)
+    frames = twins.load(batch)
+    snapshot = store.current_snapshot()
+
+    recorded: list[tuple[str, tuple]] = []
+    original = data.read
+
+    def recording(sql, params=()):
+        recorded.append((sql, tuple(params)))
+        return original(sql, params)
+
+    data.read = recording  # the SQL each page issues, re-timed raw below
+
+    def run_page(script: str) -> float:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+        at.session_state["token"] = token
+        at.switch_page(script)  # straight to the page: the front door would run Ringkasan first
+        start = time.perf_counter()
+        at.run()
+        elapsed = time.perf_counter() - start
+        if at.exception:
+            raise RuntimeError(f"{script}: {at.exception[0].message}")
+        return elapsed
+
+    out = []
+    for key, script in PAGES:
+        cold, warm, pandas_s, sql_s, peak = [], [], [], [], 0.0
+        for _ in range(rounds):
+            st.cache_data.clear()
+            store.close_readers()
+            recorded.clear()
+            with PeakRss() as mem:
+                cold.append(run_page(script))
+            peak = max(peak, mem.peak)
+            warm.append(run_page(script))
+            queries = list(dict.fromkeys(recorded))
+            start = time.perf_counter()
+            for sql, params in queries:
+                store.query(sql, list(params), snapshot)
+            sql_s.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            twins.TWINS[key](frames)
+            pandas_s.append(time.perf_counter() - start)
+        out.append(
+            {
+                "page": key,
+                "cold_s": round(statistics.median(cold), 3),
+                "warm_s": round(statistics.median(warm), 3),
+                "pandas_s": round(statistics.median(pandas_s), 3),
+                "sql_s": round(statistics.median(sql_s), 3),
+                "peak_rss_mb": round(peak, 1),
+                "queries": len(queries),
+            }
+        )
+    data.read = original
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    p.add_argument("--innovations", type=int, default=20_000)
+    p.add_argument("--seed", type=int, default=2017)
+    p.add_argument("--rounds", type=int, default=2, help="repetitions of each timing; the median is reported")
+    p.add_argument("--json", help="write the figures to this file")
+    p.add_argument("--work", help="keep the batch and databases in this folder (default: a temporary one)")
+    args = p.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    from etl.load import run
+    from etl.sample import write_sample
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(args.work or tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        start = time.perf_counter()
+        batch = write_sample(work / "batch", innovations=args.innovations, seed=args.seed)
+        sample_s = time.perf_counter() - start
+        csv_mb = sum(f.stat().st_size for f in batch.glob("*.csv")) / 1e6
+        etl = time_etl(batch, work, args.rounds)
+        data_dir = work / "data"
+        if not (data_dir / "CURRENT").exists():
+            run([batch], write=True, data_dir=data_dir)
+        db_mb = sum(f.stat().st_size for f in (data_dir / "snapshots").glob("*.duckdb")) / 1e6
+        pages = time_pages(batch, data_dir, args.rounds)
+    result = {
+        "innovations": args.innovations,
+        "cores": os.cpu_count(),
+        "sample_s": round(sample_s, 1),
+        "csv_mb": round(csv_mb, 1),
+        "snapshot_mb": round(db_mb, 1),
+        "etl": etl,
+        "pages": pages,
+    }
+    print(
+        f"\n{args.innovations:,} innovations, {etl['rows']:,} rows in CSV ({csv_mb:.0f} MB), "
+        f"snapshot {db_mb:.0f} MB, {os.cpu_count()} cores"
+    )
+    print(
+        f"ETL {etl['seconds']:.2f} s ({etl['rows_per_s']:,} rows/s); DuckDB read_csv {etl['duckdb_read_csv_s']:.2f} s; "
+        f"ratio {etl['ratio_to_duckdb_read_csv']:.1f}x"
+    )
+    print(f"{'page':<13}{'cold s':>8}{'warm s':>8}{'sql s':>8}{'pandas s':>10}{'pandas/cold':>13}{'peak MB':>9}")
+    for r in pages:
+        ratio = r["pandas_s"] / r["cold_s"] if r["cold_s"] else float("nan")
+        print(
+            f"{r['page']:<13}{r['cold_s']:>8.2f}{r['warm_s']:>8.2f}{r['sql_s']:>8.2f}{r['pandas_s']:>10.2f}"
+            f"{ratio:>13.1f}{r['peak_rss_mb']:>9.0f}"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

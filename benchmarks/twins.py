@@ -1,0 +1,119 @@
+"""What an analyst would write in plain pandas for each page's main figures, from the CSVs.
+
+These are the baselines the pages are compared with: same figures, no DuckDB, no precomputed tables.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+ORDER = {
+    "usulan": 1,
+    "kajian": 2,
+    "layak": 3,
+    "tidak_layak": 3,
+    "penetapan": 4,
+    "uji_coba": 5,
+    "penerapan": 6,
+    "pelembagaan": 7,
+    "evaluasi": 8,
+    "dihentikan": 9,
+}
+EXITS = ("tidak_layak", "dihentikan")
+
+
+def load(folder) -> dict[str, pd.DataFrame]:
+    """The sample CSVs parsed as an analyst would: semicolons, day-first dates, Rupiah stripped."""
+
+    def dates(s):
+        return pd.to_datetime(s, format="%d/%m/%Y", errors="coerce")
+
+    inovasi = pd.read_csv(folder / "inovasi.csv", sep=";", dtype=str, keep_default_na=False)
+    inovasi["tanggal_usulan"] = dates(inovasi.tanggal_usulan)
+    tahapan = pd.read_csv(folder / "tahapan.csv", sep=";", dtype=str, keep_default_na=False)
+    tahapan["tanggal"] = dates(tahapan.tanggal)
+    evaluasi = pd.read_csv(folder / "evaluasi.csv", sep=";", dtype=str, keep_default_na=False)
+    evaluasi["tanggal_evaluasi"] = dates(evaluasi.tanggal_evaluasi)
+    for col in ("ikm_sebelum", "ikm_sesudah"):
+        evaluasi[col] = pd.to_numeric(evaluasi[col].str.replace(",", "."), errors="coerce")
+    return {"inovasi": inovasi, "tahapan": tahapan, "evaluasi": evaluasi}
+
+
+def _current(d) -> pd.DataFrame:
+    t = d["tahapan"].assign(urutan=d["tahapan"].tahap.map(ORDER))
+    last = t.sort_values(["kode_inovasi", "tanggal", "urutan"]).groupby("kode_inovasi").tail(1)
+    reached = t[~t.tahap.isin(EXITS)].groupby("kode_inovasi").urutan.max().rename("urutan_maks")
+    return (
+        d["inovasi"]
+        .merge(last[["kode_inovasi", "tahap", "tanggal"]], on="kode_inovasi", how="left")
+        .merge(reached, on="kode_inovasi", how="left")
+    )
+
+
+def ringkasan(d) -> dict:
+    cur = _current(d)
+    t = d["tahapan"]
+    per_year = {
+        "usulan": d["inovasi"].tanggal_usulan.dt.year.value_counts(),
+        "ditetapkan": t[t.tahap == "penetapan"].tanggal.dt.year.value_counts(),
+        "diterapkan": t[t.tahap == "penerapan"].tanggal.dt.year.value_counts(),
+    }
+    mixes = {c: cur[c].value_counts() for c in ("tahap", "inisiator", "bentuk", "jenis")}
+    agencies = cur.groupby("perangkat_daerah").agg(
+        usulan=("kode_inovasi", "size"), diterapkan=("urutan_maks", lambda s: (s >= 6).sum())
+    )
+    return {"per_year": per_year, "mixes": mixes, "agencies": agencies.nlargest(10, "usulan")}
+
+
+def wilayah(d) -> pd.DataFrame:
+    cur = _current(d)
+    g = cur.groupby("kode_wilayah").agg(n=("kode_inovasi", "size"), k=("urutan_maks", lambda s: (s >= 6).sum()))
+    theta = g.k.sum() / g.n.sum()
+    z = 1.959964
+    p = g.k / g.n
+    centre = (p + z * z / (2 * g.n)) / (1 + z * z / g.n)
+    half = z * np.sqrt(p * (1 - p) / g.n + z * z / (4 * g.n**2)) / (1 + z * z / g.n)
+    return g.assign(lo=centre - half, hi=centre + half, theta=theta)
+
+
+def alur(d) -> dict:
+    t = d["tahapan"].assign(urutan=d["tahapan"].tahap.map(ORDER)).sort_values(["kode_inovasi", "tanggal", "urutan"])
+    t["berikut"] = t.groupby("kode_inovasi").tanggal.shift(-1)
+    t["hari"] = (t.berikut - t.tanggal).dt.days
+    waits = t.dropna(subset=["hari"]).groupby("tahap").hari.quantile([0.5, 0.85]).unstack()
+    start = t[t.tahap == "usulan"].set_index("kode_inovasi").tanggal
+    end = t[t.tahap == "penerapan"].set_index("kode_inovasi").tanggal
+    cycle = ((end - start.reindex(end.index)).dt.days + 1).dropna()
+    throughput = end.dt.to_period("M").value_counts().sort_index()
+    return {"waits": waits, "cycle": cycle.quantile([0.5, 0.7, 0.85, 0.95]), "throughput": throughput}
+
+
+def dampak(d) -> dict:
+    e = d["evaluasi"].sort_values("tanggal_evaluasi").groupby("kode_inovasi").tail(1)
+    e = e.merge(d["inovasi"][["kode_inovasi", "urusan"]], on="kode_inovasi")
+    shares = pd.crosstab(e.urusan, e.hasil, normalize="index")
+    ikm = (e.ikm_sesudah - e.ikm_sebelum).median()
+    return {"shares": shares, "ikm": ikm}
+
+
+def katalog(d) -> pd.DataFrame:
+    cur = _current(d)  # the page's default view: the newest 1,000 of everything, with age in stage
+    cur["hari_di_tahap"] = (pd.Timestamp.today().normalize() - cur.tanggal).dt.days
+    return cur.sort_values("tanggal_usulan", ascending=False).head(1000)
+
+
+def transparansi(d) -> pd.DataFrame:
+    cur = _current(d)
+    public = cur[(cur.publikasi == "ya") & (cur.urutan_maks >= 4)]
+    return public.groupby("tahap").size()
+
+
+TWINS = {
+    "ringkasan": ringkasan,
+    "wilayah": wilayah,
+    "alur": alur,
+    "dampak": dampak,
+    "katalog": katalog,
+    "transparansi": transparansi,
+}

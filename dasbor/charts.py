@@ -124,3 +124,15 @@ def hbar(frame: pd.DataFrame, label: str, value: str, text: str | None = None) -
     )
     fig.update_yaxes(automargin=True)
     return fig
+
+
+def counts_block(
+    frame: pd.DataFrame, domain: str, title: str, definition: str, filename: str, lang: str, height: int = 260
+) -> None:
+    """Horizontal bars of counts per coded value (``nilai``, ``jumlah``), labelled in the reader's language."""
+    from dasbor.i18n import label
+
+    part = frame.assign(label=[label(domain, v, lang) for v in frame.nilai])
+    count = "Jumlah" if lang == "id" else "Count"
+    table = part[["label", "jumlah"]].rename(columns={"label": title, "jumlah": count})
+    block(title, definition, hbar(part, "label", "jumlah"), table, filename, lang, height=height)

@@ -153,10 +153,9 @@ with left:
         lang,
     )
 with right:
-    groups = q.mix(ctx, "kelompok")
-    groups["label"] = [label("kelompok", v, lang) for v in groups.nilai]
-    fig = charts.hbar(groups, "label", "jumlah")
-    charts.block(
+    charts.counts_block(
+        q.mix(ctx, "kelompok"),
+        "kelompok",
         t("Pengelompokan Kemendagri", "Kemendagri's grouping"),
         t(
             "Seperti aplikasi pelaporan Kemendagri: Inisiatif (usulan sampai penetapan), Uji Coba, Penerapan "
@@ -164,10 +163,9 @@ with right:
             "As Kemendagri's reporting app groups them: Initiative (proposal to decree), Trial, Implementation "
             "(implemented and later); exits shown separately.",
         ),
-        fig,
-        groups[["label", "jumlah"]].rename(columns={"label": t("Kelompok", "Group"), "jumlah": t("Jumlah", "Count")}),
         "kelompok_kemendagri",
         lang,
+        height=360,
     )
 
 cols = st.columns(3)
@@ -193,17 +191,7 @@ for col, (column, title, definition) in zip(
     strict=True,
 ):
     with col:
-        part = q.mix(ctx, column)
-        part["label"] = [label(column, v, lang) for v in part.nilai]
-        charts.block(
-            title,
-            definition,
-            charts.hbar(part, "label", "jumlah"),
-            part[["label", "jumlah"]].rename(columns={"label": title, "jumlah": t("Jumlah", "Count")}),
-            f"menurut_{column}",
-            lang,
-            height=260,
-        )
+        charts.counts_block(q.mix(ctx, column), column, title, definition, f"menurut_{column}", lang)
 
 top = q.agencies(ctx)
 if not top.empty:

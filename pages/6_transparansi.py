@@ -63,17 +63,7 @@ for col, column, title, definition in (
     ),
 ):
     with col:
-        part = q.by_group(ctx.filters, column)
-        part["label"] = [label(column, v, lang) for v in part.nilai]
-        charts.block(
-            title,
-            definition,
-            charts.hbar(part, "label", "jumlah"),
-            part[["label", "jumlah"]].rename(columns={"label": title, "jumlah": t("Jumlah", "Count")}),
-            f"publik_{column}",
-            lang,
-            height=280,
-        )
+        charts.counts_block(q.by_group(ctx.filters, column), column, title, definition, f"publik_{column}", lang, 280)
 
 st.subheader(t("Daftar inovasi publik", "Public innovations"))
 search = st.text_input(t("Cari nama inovasi, perangkat daerah atau wilayah", "Search by name, agency or region"))

@@ -80,13 +80,18 @@ def table_block(frame: pd.DataFrame, filename: str, lang: str, key: str, expande
                 else f"Showing {TABLE_ROWS:,} of {len(frame):,} rows; the CSV holds them all."
             )
         st.dataframe(frame.head(TABLE_ROWS), hide_index=True, width="stretch")
-        st.download_button(
-            "Unduh CSV" if lang == "id" else "Download CSV",
-            csv_bytes(frame),
-            file_name=f"{filename}.csv",
-            mime="text/csv",
-            key=f"dl_{key}",
-        )
+        download(frame, filename, lang, key)
+
+
+def download(frame: pd.DataFrame, filename: str, lang: str, key: str, label: str | None = None, target=st) -> None:
+    """A CSV download built only when clicked: encoding 600,000 rows on every rerun would stall the page."""
+    target.download_button(
+        label or ("Unduh CSV" if lang == "id" else "Download CSV"),
+        lambda: csv_bytes(frame),
+        file_name=f"{filename}.csv",
+        mime="text/csv",
+        key=f"dl_{key}",
+    )
 
 
 def thin(frame: pd.DataFrame, lang: str, seed: int = 2017) -> tuple[pd.DataFrame, str]:

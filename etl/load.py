@@ -160,6 +160,13 @@ def _accepted_sql(name: str, cols: list[str]) -> str:
 def _upsert(con, table: str, key: tuple[str, ...], rows_sql: str, load_id: int) -> int:
     """Replace rows by key, touching only rows that are new or differ: a reload changes nothing."""
     cols = ", ".join(_db_columns(con, table))
+    (existing,) = con.execute(f"select count(*) from (select 1 from db.{table} limit 1)").fetchall()[0]
+    if not existing:
+        # Nothing to compare with or replace (a first load): insert straight away.
+        (n,) = con.execute(
+            f"insert into db.{table} ({cols}, muatan_id) select {cols}, ? from ({rows_sql})", [load_id]
+        ).fetchall()[0]
+        return n
     con.execute(f"create or replace temp table _chg as ({rows_sql}) except (select {cols} from db.{table})")
     match = " and ".join(f"t.{k} is not distinct from k.{k}" for k in key)
     con.execute(f"delete from db.{table} t using (select distinct {', '.join(key)} from _chg) k where {match}")

@@ -103,13 +103,7 @@ st.dataframe(
         **({columns["per_100rb"]: st.column_config.NumberColumn(format="%.2f")} if has_pop else {}),
     },
 )
-st.download_button(
-    t("Unduh CSV", "Download CSV"),
-    charts.csv_bytes(out),
-    f"perbandingan_{cluster}_{stage}.csv",
-    "text/csv",
-    key="dl_region_table",
-)
+charts.download(out, f"perbandingan_{cluster}_{stage}", lang, "region_table")
 if not has_pop:
     st.info(
         t(

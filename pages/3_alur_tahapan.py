@@ -15,6 +15,7 @@ from dasbor.queries import alur as q
 ctx = page("alur")
 t, lang = ctx.t, ctx.lang
 L = lambda s: label("tahap", s, lang)  # noqa: E731
+STUCK_SHOWN = 200
 
 waits = q.stage_waits(ctx)
 if waits.empty:
@@ -72,9 +73,7 @@ if stuck.empty:
         )
     )
 else:
-    shown = stuck.assign(
-        tahap=[L(s) for s in stuck.tahap], tanggal_tahap=[fmt.date(d, lang) for d in stuck.tanggal_tahap]
-    )
+    shown = stuck.assign(tahap=stuck.tahap.map(L), tanggal_tahap=stuck.tanggal_tahap.dt.strftime("%d-%m-%Y"))
     shown = shown.rename(
         columns={
             "kode_inovasi": t("Kode", "Code"),
@@ -88,10 +87,15 @@ else:
             "n_riwayat": t("Perpindahan dalam riwayat", "Moves in history"),
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
-    st.download_button(
-        t("Unduh CSV", "Download CSV"), charts.csv_bytes(shown), "inovasi_macet.csv", "text/csv", key="dl_macet"
-    )
+    if len(shown) > STUCK_SHOWN:
+        st.caption(
+            t(
+                f"Menampilkan {STUCK_SHOWN} yang terlama dari {fmt.number(len(shown), lang)}; CSV memuat semuanya.",
+                f"Showing the {STUCK_SHOWN} oldest of {fmt.number(len(shown), lang)}; the CSV holds them all.",
+            )
+        )
+    st.dataframe(shown.head(STUCK_SHOWN), hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
+    charts.download(shown, "inovasi_macet", lang, "macet")
 
 # Stage funnel with conversion and exits
 reach, exits = q.funnel(ctx)

@@ -71,7 +71,7 @@ picked = st.dataframe(
         t("Masuk tahap", "Entered stage"): st.column_config.DateColumn(format="DD-MM-YYYY"),
     },
 )
-st.download_button(t("Unduh CSV", "Download CSV"), charts.csv_bytes(shown), "katalog.csv", "text/csv", key="dl_katalog")
+charts.download(shown, "katalog", lang, "katalog")
 
 selected = picked.selection.rows if picked and picked.selection else []
 kode = rows.kode_inovasi.iloc[selected[0]] if selected else st.query_params.get("kode")

@@ -24,7 +24,8 @@ st.markdown(
     )
 )
 total = q.totals(ctx.filters)
-public = q.rows(ctx.filters)
+search = st.session_state.get("cari_publik", "")
+public, n_public = q.rows(ctx.filters, search)
 cols = st.columns(4)
 cols[0].metric(
     t("Semua usulan", "All proposals"),
@@ -36,8 +37,9 @@ cols[0].metric(
 )
 cols[1].metric(t("Ditetapkan", "Set by decree"), fmt.number(total.ditetapkan, lang))
 cols[2].metric(t("Diterapkan", "Implemented"), fmt.number(total.diterapkan, lang))
-cols[3].metric(t("Inovasi publik di daftar", "Public innovations listed"), fmt.number(len(public), lang))
-if public.empty:
+n_listed = int(q.by_group(ctx.filters, "kelompok").jumlah.sum())
+cols[3].metric(t("Inovasi publik di daftar", "Public innovations listed"), fmt.number(n_listed, lang))
+if n_listed == 0:
     ctx.empty(t("inovasi publik", "public innovations"), "public innovations")
     st.stop()
 
@@ -66,8 +68,20 @@ for col, column, title, definition in (
         charts.counts_block(q.by_group(ctx.filters, column), column, title, definition, f"publik_{column}", lang, 280)
 
 st.subheader(t("Daftar inovasi publik", "Public innovations"))
-search = st.text_input(t("Cari nama inovasi, perangkat daerah atau wilayah", "Search by name, agency or region"))
-found = q.rows(ctx.filters, search) if search else public
+st.text_input(
+    t("Cari nama inovasi, perangkat daerah atau wilayah", "Search by name, agency or region"), key="cari_publik"
+)
+found = public
+if found.empty:
+    st.info(t(f"Tidak ada inovasi publik yang cocok dengan '{search}'.", f"No public innovation matches '{search}'."))
+if n_public > len(found):
+    st.caption(
+        t(
+            f"Menampilkan {fmt.number(len(found), lang)} terbaru dari {fmt.number(n_public, lang)}; CSV di bawah "
+            "memuat semuanya.",
+            f"Showing the newest {len(found):,} of {n_public:,}; the CSV below holds them all.",
+        )
+    )
 shown = pd.DataFrame(
     {
         t("Inovasi", "Innovation"): found.nama_inovasi,
@@ -111,9 +125,10 @@ st.markdown(
 dictionary = pd.DataFrame(q.DICTIONARY, columns=["kolom", "arti", "meaning"])
 dictionary.loc[len(dictionary)] = ["(lisensi / licence)", q.LICENCE, f"data per {loaded:%Y-%m-%d}"]
 c1, c2 = st.columns(2)
+snapshot = data.snapshot()
 c1.download_button(
     t("Unduh CSV", "Download CSV"),
-    charts.csv_bytes(found[list(q.PUBLIC_COLUMNS)]),
+    lambda: charts.csv_bytes(q.all_rows(ctx.filters, search, snapshot)),  # built on click: may be 700,000 rows
     "inovasi_daerah_publik.csv",
     "text/csv",
     key="dl_publik",

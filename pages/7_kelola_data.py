@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 from pathlib import Path
@@ -106,12 +105,12 @@ def _report(report) -> None:
             )
         )
         st.dataframe(shown, hide_index=True, width="stretch")
-        st.download_button(
-            t("Unduh laporan penolakan (CSV)", "Download rejection report (CSV)"),
-            charts.csv_bytes(shown),
-            "baris_ditolak.csv",
-            "text/csv",
-            key=f"dl_rej_{report.written}",
+        charts.download(
+            shown,
+            "baris_ditolak",
+            lang,
+            f"rej_{report.written}",
+            label=t("Unduh laporan penolakan (CSV)", "Download rejection report (CSV)"),
         )
     else:
         st.success(t("Semua baris lolos pemeriksaan.", "Every row passed the checks."))
@@ -182,7 +181,4 @@ if rejected.empty:
     st.caption(t("Tidak ada baris yang ditolak pada muatan ini.", "No rows were rejected in this load."))
 else:
     st.dataframe(rejected.drop(columns="alasan_en" if lang == "id" else "alasan"), hide_index=True, width="stretch")
-    buffer = io.BytesIO(charts.csv_bytes(rejected))
-    st.download_button(
-        t("Unduh CSV", "Download CSV"), buffer, f"ditolak_muatan_{load_id}.csv", "text/csv", key="dl_hist"
-    )
+    charts.download(rejected, f"ditolak_muatan_{load_id}", lang, "hist")

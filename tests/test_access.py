@@ -166,8 +166,8 @@ def test_public_page_and_csv_hold_no_personal_data_and_neutralise_formulas(tmp_p
     from dasbor.filters import Filters
     from dasbor.queries import publik
 
-    frame = publik.rows(Filters())
-    raw = charts.csv_bytes(frame[list(publik.PUBLIC_COLUMNS)]).decode("utf-8-sig")
+    frame = publik.all_rows(Filters(), "", store.current_snapshot())
+    raw = charts.csv_bytes(frame).decode("utf-8-sig")
     assert raw.startswith("kode_inovasi,") and "nama_pengusul" not in raw
     for secret in ("Siti Pengusul", "Budi Rahasia", "Ani Awal", "catatan internal", "HIDDEN", "EARLY"):
         assert secret not in raw

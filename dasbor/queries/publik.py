@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
-from dasbor import data
+from dasbor import data, store
 from dasbor.filters import Filters
 
 PUBLIC_COLUMNS = (
@@ -66,16 +68,34 @@ def totals(filters: Filters) -> pd.Series:
     ).iloc[0]
 
 
-def rows(filters: Filters, search: str = "") -> pd.DataFrame:
+SHOWN = 1000
+
+
+def _rows_sql(filters: Filters, search: str) -> tuple[str, list]:
     where, params = filters.where_public("p")
     if search.strip():
         term = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where += " and (p.nama_inovasi ilike ? escape '\\' or p.perangkat_daerah ilike ? escape '\\' or p.wilayah ilike ? escape '\\')"
+        where += (
+            " and (p.nama_inovasi ilike ? escape '\\' or p.perangkat_daerah ilike ? escape '\\' "
+            "or p.wilayah ilike ? escape '\\')"
+        )
         params = [*params, term, term, term]
-    return data.read(
-        f"select {', '.join(PUBLIC_COLUMNS)} from inovasi_publik p where {where} order by p.tahun_usulan desc, p.kode_inovasi",
-        params,
-    )
+    sql = f"select {', '.join(PUBLIC_COLUMNS)} from inovasi_publik p where {where} order by p.tahun_usulan desc, p.kode_inovasi"
+    return sql, params
+
+
+def rows(filters: Filters, search: str = "", limit: int = SHOWN) -> tuple[pd.DataFrame, int]:
+    """The newest ``limit`` public innovations matching, and how many match in all."""
+    sql, params = _rows_sql(filters, search)
+    frame = data.read(f"select *, count(*) over () as total from ({sql}) limit ?", [*params, limit])
+    total = int(frame.total.iloc[0]) if not frame.empty else 0
+    return frame.drop(columns="total"), total
+
+
+def all_rows(filters: Filters, search: str, snapshot: Path) -> pd.DataFrame:
+    """Every matching public innovation, for the CSV download (built when the button is clicked)."""
+    sql, params = _rows_sql(filters, search)
+    return store.query(sql, params, snapshot)
 
 
 def by_group(filters: Filters, column: str) -> pd.DataFrame:

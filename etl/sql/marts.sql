@@ -130,24 +130,28 @@ with dated as (
     where not r.keluar
 ),
 
-stages as (
-    select tahap, urutan from tahap_ref where not keluar
+-- every non-exit stage up to the furthest reached, dated where the history dates it
+grid as (
+    select s.kode_inovasi, st.tahap, st.urutan, d.tanggal
+    from inovasi_status as s
+    join tahap_ref as st on not st.keluar and st.urutan <= s.urutan_maks
+    left join dated as d on d.kode_inovasi = s.kode_inovasi and d.urutan = st.urutan
 ),
 
 final as (
+    -- running minimum over this stage and all later ones (min ignores the undated, skipped stages)
     select
-        s.kode_inovasi,
-        st.tahap,
-        st.urutan,
-        min(d.tanggal) as tanggal_capai,
-        bool_and(d.urutan <> st.urutan) as dilewati
-    from inovasi_status as s
-    join stages as st on st.urutan <= s.urutan_maks
-    join dated as d on d.kode_inovasi = s.kode_inovasi and d.urutan >= st.urutan
-    group by s.kode_inovasi, st.tahap, st.urutan
+        kode_inovasi,
+        tahap,
+        urutan,
+        min(tanggal) over (
+            partition by kode_inovasi order by urutan desc rows between unbounded preceding and current row
+        ) as tanggal_capai,
+        tanggal is null as dilewati
+    from grid
 )
 
-select * from final;
+select * from final where tanggal_capai is not null;
 
 create or replace table tahap_keluar as
 with exits as (

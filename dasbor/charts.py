@@ -71,47 +71,61 @@ TABLE_ROWS = 2000  # rows drawn in a table; the CSV download always holds all of
 POINTS = 20_000  # points drawn in a scatter; statistics are always computed on all of them
 
 
-def table_block(frame: pd.DataFrame, filename: str, lang: str, key: str, expanded: bool = False) -> None:
+def table_block(
+    frame: pd.DataFrame, filename: str, lang: str, key: str, expanded: bool = False, full=None, total: int | None = None
+) -> None:
+    """The rows behind a chart (at most TABLE_ROWS drawn); ``full`` gives every row for the CSV when
+    ``frame`` is only a sample, and ``total`` says how many there are."""
+    total = total if total is not None else len(frame)
+    shown = min(TABLE_ROWS, len(frame))
     with st.expander("Tabel data" if lang == "id" else "Data table", expanded=expanded):
-        if len(frame) > TABLE_ROWS:
+        if total > shown:
             st.caption(
-                f"Menampilkan {TABLE_ROWS:,} dari {len(frame):,} baris; CSV memuat semuanya.".replace(",", ".")
+                f"Menampilkan {shown:,} dari {total:,} baris; CSV memuat semuanya.".replace(",", ".")
                 if lang == "id"
-                else f"Showing {TABLE_ROWS:,} of {len(frame):,} rows; the CSV holds them all."
+                else f"Showing {shown:,} of {total:,} rows; the CSV holds them all."
             )
         st.dataframe(frame.head(TABLE_ROWS), hide_index=True, width="stretch")
-        download(frame, filename, lang, key)
+        download(frame, filename, lang, key, full=full)
 
 
-def download(frame: pd.DataFrame, filename: str, lang: str, key: str, label: str | None = None, target=st) -> None:
+def download(
+    frame: pd.DataFrame, filename: str, lang: str, key: str, label: str | None = None, target=st, full=None
+) -> None:
     """A CSV download built only when clicked: encoding 600,000 rows on every rerun would stall the page."""
     target.download_button(
         label or ("Unduh CSV" if lang == "id" else "Download CSV"),
-        lambda: csv_bytes(frame),
+        lambda: csv_bytes(full() if full else frame),
         file_name=f"{filename}.csv",
         mime="text/csv",
         key=f"dl_{key}",
     )
 
 
-def thin(frame: pd.DataFrame, lang: str, seed: int = 2017) -> tuple[pd.DataFrame, str]:
-    """At most POINTS rows for drawing a scatter (a fixed random sample), and a note when thinned."""
-    if len(frame) <= POINTS:
-        return frame, ""
+def sample_note(n_all: int, n_drawn: int, lang: str) -> str:
+    """Says so when a scatter draws a sample: the figures beside it are always computed on every row."""
+    if n_all <= n_drawn:
+        return ""
     if lang == "id":
-        note = f" Digambar {POINTS:,} titik acak dari {len(frame):,}; angka dihitung dari semuanya.".replace(",", ".")
-    else:
-        note = f" {POINTS:,} random points of {len(frame):,} are drawn; figures use all of them."
-    return frame.sample(POINTS, random_state=seed).sort_index(), note
+        return f" Digambar {n_drawn:,} titik acak dari {n_all:,}; angka dihitung dari semuanya.".replace(",", ".")
+    return f" {n_drawn:,} random points of {n_all:,} are drawn; figures use all of them."
 
 
 def block(
-    title: str, definition: str, fig: go.Figure, frame: pd.DataFrame, filename: str, lang: str, height: int = 360
+    title: str,
+    definition: str,
+    fig: go.Figure,
+    frame: pd.DataFrame,
+    filename: str,
+    lang: str,
+    height: int = 360,
+    full=None,
+    total: int | None = None,
 ) -> None:
     st.subheader(title)
     st.caption(definition)
     st.plotly_chart(style(fig, height, lang), config=PLOTLY_CONFIG, key=f"chart_{filename}")
-    table_block(frame, filename, lang, key=filename)
+    table_block(frame, filename, lang, key=filename, full=full, total=total)
 
 
 def hbar(frame: pd.DataFrame, label: str, value: str, text: str | None = None) -> go.Figure:

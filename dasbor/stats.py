@@ -147,15 +147,15 @@ def kaplan_meier(durations, stopped) -> tuple[np.ndarray, np.ndarray]:
     """Survival curve: (times, share still running just after each time), starting at (0, 1).
 
     ``durations`` are days from implementation to stopping (``stopped`` true) or to the last day
-    known to be running (censored).
+    known to be running (censored). Vectorised: at-risk counts come from one sort, not a loop.
     """
     d = np.asarray(durations, float)
     e = np.asarray(stopped, bool)
-    times, surv, s = [0.0], [1.0], 1.0
-    for time in np.unique(d[e]):
-        at_risk = np.sum(d >= time)
-        events = np.sum((d == time) & e)
-        s *= 1 - events / at_risk
-        times.append(float(time))
-        surv.append(s)
-    return np.array(times), np.array(surv)
+    times = np.unique(d[e])
+    if times.size == 0:
+        return np.array([0.0]), np.array([1.0])
+    ordered = np.sort(d)
+    at_risk = d.size - np.searchsorted(ordered, times, side="left")
+    events = np.bincount(np.searchsorted(times, d[e]), minlength=times.size)
+    surv = np.cumprod(1 - events / at_risk)
+    return np.concatenate([[0.0], times]), np.concatenate([[1.0], surv])

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import alur_views, charts, fmt, stats
+from dasbor import alur_views, charts, data, fmt
 from dasbor.frame import page
 from dasbor.i18n import label
 from dasbor.queries import alur as q
@@ -157,12 +157,15 @@ end = right.selectbox(
 )
 span = f"{L(start)} → {L(end)}"
 
-cycles = q.cycle_times(ctx, start, end)
-marks = {p: stats.nearest_rank(cycles.hari, p) for p in (50, 70, 85, 95)}
-if cycles.empty:
+view = q.cycle_view(str(data.snapshot()), ctx.filters, ctx.viewer, start, end)
+cycles, marks, n_cycles = view["cycles"], view["marks"], view["n_cycles"]
+snapshot = data.snapshot()
+
+
+if not n_cycles:
     st.info(t(f"Belum ada inovasi yang menyelesaikan {span}.", f"No innovation has completed {span} yet."))
 else:
-    drawn, thinned = charts.thin(cycles, lang)
+    drawn, thinned = cycles, charts.sample_note(n_cycles, len(cycles), lang)
     fig = go.Figure(
         go.Scatter(
             x=drawn.selesai,
@@ -185,10 +188,10 @@ else:
     fig.update_xaxes(title=t("Tanggal selesai", "Finish date"), tickformat="%b %Y" if lang == "en" else "%m/%Y")
     few = (
         t(
-            f" Hanya {len(cycles)} titik: persentil belum bisa diandalkan (kurang dari 20).",
-            f" Only {len(cycles)} points: percentiles are not yet reliable (fewer than 20).",
+            f" Hanya {n_cycles} titik: persentil belum bisa diandalkan (kurang dari 20).",
+            f" Only {n_cycles} points: percentiles are not yet reliable (fewer than 20).",
         )
-        if len(cycles) < 20
+        if n_cycles < 20
         else thinned
     )
     charts.block(
@@ -205,19 +208,19 @@ else:
         f"siklus_{start}_{end}",
         lang,
         height=420,
+        full=lambda: q.cycle_times(ctx.filters, ctx.viewer, start, end, snapshot).drop(columns="kode_inovasi"),
+        total=n_cycles,
     )
 
-wip = q.aging(ctx, start, end)
-if not wip.empty:
-    edges = [marks[50], marks[70], marks[85], marks[95]] if not cycles.empty else []
+wip, n_wip = view["wip"], view["n_wip"]
+if n_wip:
     names = [t("≤ 50%", "≤ 50%"), "50–70%", "70–85%", "85–95%", t("> 95% (terlama)", "> 95% (oldest)")]
-    band = np.searchsorted(edges, wip.umur.to_numpy(), side="left") if edges else np.zeros(len(wip), int)
-    wip = wip.assign(pita=[names[b] for b in band], tahap_label=[L(s) for s in wip.tahap])
+    wip = wip.assign(pita=wip.pita_no.map(dict(enumerate(names))), tahap_label=wip.tahap.map(L))
     colours = (charts.OKABE_ITO[2], charts.OKABE_ITO[4], charts.OKABE_ITO[6], charts.OKABE_ITO[1], charts.OKABE_ITO[5])
     symbols = ("circle", "circle", "diamond", "square", "x")
     order = [L(s) for s in q.FLOW_STAGES if s in set(wip.tahap)]
     fig = go.Figure()
-    drawn, thinned = charts.thin(wip.assign(pita_no=band), lang)
+    drawn, thinned = wip, charts.sample_note(n_wip, len(wip), lang)
     position = {label: i for i, label in enumerate(order)}
     for b, name in enumerate(names):
         part = drawn[drawn.pita_no == b]
@@ -258,9 +261,18 @@ if not wip.empty:
     ]
     if picked:
         st.dataframe(
-            wip[wip.kode_inovasi.isin(picked)].drop(columns=["tahap", "pita"]), hide_index=True, width="stretch"
+            wip[wip.kode_inovasi.isin(picked)].drop(columns=["tahap", "pita", "pita_no"]),
+            hide_index=True,
+            width="stretch",
         )
-    charts.table_block(wip.drop(columns=["tahap"]), f"umur_wip_{start}_{end}", lang, key="wip")
+    charts.table_block(
+        wip.drop(columns=["tahap", "pita_no"]),
+        f"umur_wip_{start}_{end}",
+        lang,
+        key="wip",
+        total=n_wip,
+        full=lambda: q.aging(ctx.filters, ctx.viewer, start, end, snapshot),
+    )
 
 flow = q.throughput(ctx, start, end)
 if not flow.empty:

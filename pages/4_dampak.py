@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from dasbor import charts, fmt, stats
+from dasbor import charts, data, fmt
 from dasbor.frame import page
 from dasbor.i18n import label, options
 from dasbor.queries import dampak as q
@@ -15,20 +15,20 @@ from dasbor.queries import dampak as q
 ctx = page("dampak")
 t, lang = ctx.t, ctx.lang
 
-ev = q.latest_evaluations(ctx)
-if ev.empty:
+imp = q.impact(str(data.snapshot()), ctx.filters, ctx.viewer)
+if not imp["n_eval"]:
     ctx.empty(t("inovasi yang sudah dievaluasi", "evaluated innovations"), "evaluated innovations")
     st.stop()
-surveyed = ev[ev.ikm_sebelum.notna() & ev.ikm_sesudah.notna()]
+n_eval, n_surveyed = imp["n_eval"], imp["n_surveyed"]
 st.info(
     t(
-        f"Dihitung dari evaluasi terakhir {fmt.number(len(ev), lang)} inovasi. **Kekuatan bukti**: hasil, penerima manfaat, waktu "
+        f"Dihitung dari evaluasi terakhir {fmt.number(n_eval, lang)} inovasi. **Kekuatan bukti**: hasil, penerima manfaat, waktu "
         f"dan biaya layanan dilaporkan sendiri oleh daerah; IKM berasal dari survei kepuasan (PermenPANRB 14/2017) dengan responden "
-        f"({fmt.number(len(surveyed), lang)} inovasi). Perubahan sebelum–sesudah **bukan estimasi sebab-akibat**: hal lain juga "
+        f"({fmt.number(n_surveyed, lang)} inovasi). Perubahan sebelum–sesudah **bukan estimasi sebab-akibat**: hal lain juga "
         "berubah dalam rentang waktu itu.",
-        f"From the latest evaluation of {fmt.number(len(ev), 'en')} innovations. **Strength of evidence**: results, beneficiaries, "
+        f"From the latest evaluation of {fmt.number(n_eval, 'en')} innovations. **Strength of evidence**: results, beneficiaries, "
         f"service time and cost are self-reported by the regions; IKM comes from satisfaction surveys (PermenPANRB 14/2017) with "
-        f"respondents ({fmt.number(len(surveyed), 'en')} innovations). Before–after changes are **not causal estimates**: other "
+        f"respondents ({fmt.number(n_surveyed, 'en')} innovations). Before–after changes are **not causal estimates**: other "
         "things changed over the same time.",
     )
 )
@@ -92,41 +92,22 @@ charts.block(
 )
 
 # Beneficiaries
-ben = ev.penerima_manfaat.dropna()
+ben_sum, ben_median, ben_n = imp["ben"]
 c1, c2, c3 = st.columns(3)
 c1.metric(
     t("Penerima manfaat (jumlah)", "Beneficiaries (total)"),
-    fmt.number(ben.sum(), lang),
+    fmt.number(ben_sum, lang),
     help=t(
         "Jumlah penerima manfaat menurut evaluasi terakhir tiap inovasi. Bukti: dilaporkan sendiri.",
         "Sum of beneficiaries in each innovation's latest evaluation. Evidence: self-reported.",
     ),
 )
-c2.metric(t("Median per inovasi", "Median per innovation"), fmt.number(ben.median() if len(ben) else None, lang))
-c3.metric(t("Inovasi yang melaporkan", "Innovations reporting"), fmt.number(len(ben), lang))
+c2.metric(t("Median per inovasi", "Median per innovation"), fmt.number(ben_median, lang))
+c3.metric(t("Inovasi yang melaporkan", "Innovations reporting"), fmt.number(ben_n, lang))
 
 
-def paired(before: str, after: str, unit_col: str | None, money: bool):
-    """Median before, after and paired change (bootstrap 95% interval), per unit; (figure, table) or None."""
-    rows = ev[ev[before].notna() & ev[after].notna()]
-    if money:
-        rows = rows[rows[before] > 0]  # services that were free before cannot get cheaper
-    groups = rows.groupby(unit_col) if unit_col else [(None, rows)]
-    out = []
-    for unit, part in groups:
-        med, lo, hi = stats.bootstrap_median(part[after] - part[before])
-        out.append(
-            {
-                "unit": unit,
-                "n": len(part),
-                "sebelum": part[before].median(),
-                "sesudah": part[after].median(),
-                "perubahan": med,
-                "lo": lo,
-                "hi": hi,
-            }
-        )
-    summary = pd.DataFrame(out)
+def paired(summary: pd.DataFrame, money: bool):
+    """(figure, table) of median before → after per unit, from the cached summary; None when empty."""
     if summary.empty:
         st.caption(t("Belum ada pasangan sebelum–sesudah.", "No before–after pairs yet."))
         return None
@@ -169,11 +150,10 @@ def paired(before: str, after: str, unit_col: str | None, money: bool):
     )
 
 
-for before, after, unit, money, title, definition in (
+for key, filename, money, title, definition in (
     (
-        "waktu_layanan_sebelum",
-        "waktu_layanan_sesudah",
-        "satuan_waktu",
+        "time",
+        "waktu_layanan",
         False,
         t("Waktu layanan sebelum → sesudah", "Service time before → after"),
         t(
@@ -184,9 +164,8 @@ for before, after, unit, money, title, definition in (
         ),
     ),
     (
-        "biaya_sebelum",
-        "biaya_sesudah",
-        None,
+        "cost",
+        "biaya",
         True,
         t("Biaya yang dibayar warga sebelum → sesudah", "Cost paid by citizens before → after"),
         t(
@@ -197,12 +176,14 @@ for before, after, unit, money, title, definition in (
         ),
     ),
 ):
-    result = paired(before, after, unit, money)
+    result = paired(imp[key], money)
     if result is not None:
-        charts.block(title, definition, result[0], result[1], before, lang, height=150 + 110 * len(result[1]))
+        charts.block(title, definition, result[0], result[1], filename, lang, height=150 + 110 * len(result[1]))
 
 # IKM with the PermenPANRB 14/2017 bands
-if not surveyed.empty:
+if n_surveyed:
+    points = imp["ikm_points"]
+    resp_sum, resp_max = imp["respondents"]
     bands = (
         (25, 64.99, "D Tidak Baik", "D Poor"),
         (65, 76.60, "C Kurang Baik", "C Fair"),
@@ -220,14 +201,15 @@ if not surveyed.empty:
             annotation_text=t(name_id, name_en),
             annotation_position="right",
         )
-    dots, thinned = charts.thin(surveyed, lang)
+    dots = points
+    thinned = charts.sample_note(n_surveyed, len(points), lang)
     fig.add_scatter(
         x=dots.ikm_sebelum,
         y=dots.ikm_sesudah,
         mode="markers",
         showlegend=False,
         marker={
-            "size": 6 + 10 * (dots.responden.fillna(0) / max(1, surveyed.responden.max())),
+            "size": 6 + 10 * (dots.responden.fillna(0) / max(1, resp_max)),
             "color": charts.OKABE_ITO[0],
             "opacity": 0.6,
         },
@@ -243,32 +225,31 @@ if not surveyed.empty:
     )
     fig.update_xaxes(title=t("IKM sebelum", "IKM before"), range=[25, 100])
     fig.update_yaxes(title=t("IKM sesudah", "IKM after"), range=[25, 100])
-    med, lo, hi = stats.bootstrap_median(surveyed.ikm_sesudah - surveyed.ikm_sebelum)
+    med, lo, hi = imp["ikm"]
     charts.block(
         t("Indeks kepuasan masyarakat (IKM) sebelum → sesudah", "Satisfaction index (IKM) before → after"),
         t(
             f"Setiap titik satu inovasi; di atas garis putus = naik. Pita = mutu pelayanan PermenPANRB 14/2017 (A 88,31–100; "
             f"B 76,61–88,30; C 65,00–76,60; D 25,00–64,99). Besar titik = jumlah responden. Median perubahan "
             f"{fmt.number(med, lang, 1)} poin (IK 95% {fmt.number(lo, lang, 1)} sampai {fmt.number(hi, lang, 1)}), "
-            f"{fmt.number(len(surveyed), lang)} inovasi, {fmt.number(surveyed.responden.sum(), lang)} responden. Bukti: "
+            f"{fmt.number(n_surveyed, lang)} inovasi, {fmt.number(resp_sum, lang)} responden. Bukti: "
             "survei; bukan estimasi sebab-akibat." + thinned,
             f"Each point is one innovation; above the dashed line = improved. Bands = PermenPANRB 14/2017 service quality "
             f"(A 88.31–100; B 76.61–88.30; C 65.00–76.60; D 25.00–64.99). Point size = respondents. Median change "
             f"{fmt.number(med, 'en', 1)} points (95% CI {fmt.number(lo, 'en', 1)} to {fmt.number(hi, 'en', 1)}), "
-            f"{len(surveyed)} innovations, {fmt.number(surveyed.responden.sum(), 'en')} respondents. Evidence: survey; "
+            f"{fmt.number(n_surveyed, 'en')} innovations, {fmt.number(resp_sum, 'en')} respondents. Evidence: survey; "
             "not a causal estimate." + thinned,
         ),
         fig,
-        surveyed[["nama_inovasi", "ikm_sebelum", "ikm_sesudah", "responden"]],
+        points,
         "ikm",
         lang,
         height=460,
     )
 
 # Continuing or stopped, and how long implemented innovations keep running
-life = q.survival(ctx)
-if not life.empty:
-    times, surv = stats.kaplan_meier(life.hari, life.berhenti)
+times, surv, n_life, stopped = imp["survival"]
+if n_life:
     fig = go.Figure(
         go.Scatter(
             x=times / 365.25,
@@ -280,14 +261,13 @@ if not life.empty:
     )
     fig.update_xaxes(title=t("Tahun sejak penerapan", "Years since implementation"))
     fig.update_yaxes(title=t("Bagian yang masih berjalan", "Share still running"), tickformat=".0%", range=[0, 1.02])
-    stopped = int(life.berhenti.sum())
     charts.block(
         t("Berapa lama inovasi bertahan setelah diterapkan", "How long innovations keep running after implementation"),
         t(
-            f"Kurva Kaplan–Meier: {fmt.number(len(life), lang)} inovasi yang pernah diterapkan, {fmt.number(stopped, lang)} "
+            f"Kurva Kaplan–Meier: {fmt.number(n_life, lang)} inovasi yang pernah diterapkan, {fmt.number(stopped, lang)} "
             "di antaranya tercatat dihentikan (dengan tanggal); yang masih berjalan dihitung sampai hari ini. Bukti: "
             "dilaporkan sendiri.",
-            f"Kaplan–Meier curve: {fmt.number(len(life), 'en')} innovations ever implemented, {fmt.number(stopped, 'en')} of "
+            f"Kaplan–Meier curve: {fmt.number(n_life, 'en')} innovations ever implemented, {fmt.number(stopped, 'en')} of "
             "them recorded as stopped (with a date); those still running count up to today. Evidence: self-reported.",
         ),
         fig,

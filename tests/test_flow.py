@@ -79,14 +79,14 @@ def test_exits_are_kept_apart_with_the_stage_they_left(flow):
 
 
 def test_cycle_time_is_end_minus_start_plus_one_for_finished_items_only(flow):
-    cycles = alur.cycle_times(flow, "usulan", "penerapan")
+    cycles = alur.cycle_times(flow.filters, flow.viewer, "usulan", "penerapan")
     assert cycles[["kode_inovasi", "hari"]].values.tolist() == [["A", 183]]
-    decree = alur.cycle_times(flow, "usulan", "penetapan").set_index("kode_inovasi").hari.to_dict()
+    decree = alur.cycle_times(flow.filters, flow.viewer, "usulan", "penetapan").set_index("kode_inovasi").hari.to_dict()
     assert decree == {"A": 61, "B": 61, "C": 122}
 
 
 def test_aging_lists_unfinished_work_without_exits(flow):
-    wip = alur.aging(flow, "usulan", "penerapan")
+    wip = alur.aging(flow.filters, flow.viewer, "usulan", "penerapan")
     assert set(wip.kode_inovasi) == {"B", "C", "E"}
     expected = (dt.date.today() - dt.date(2020, 1, 1)).days + 1
     assert set(wip.umur) == {expected}
@@ -127,9 +127,9 @@ def test_dampak_units_are_never_mixed_and_survival_counts_stops(flow, tmp_path):
     write_csv(tmp_path / "t", "tahapan.csv", ["kode_inovasi", "tahap", "tanggal"], [["A", "dihentikan", "01/07/2021"]])
     run([tmp_path / "e", tmp_path / "t"], write=True)
     ctx = Ctx("dampak", "id", Filters(), NATIONAL)
-    ev = dampak.latest_evaluations(ctx)
+    ev = dampak.latest_evaluations(Filters(), NATIONAL)
     assert ev[["kode_inovasi", "satuan_waktu"]].values.tolist() == [["A", "hari"]]
-    life = dampak.survival(ctx)
+    life = dampak.survival(Filters(), NATIONAL)
     assert life[["kode_inovasi", "berhenti", "hari"]].values.tolist() == [["A", True, 365]]
     assert dampak.results_by(ctx, "jenis").values.tolist() == [["digital", "bermanfaat", 1]]
 

@@ -3,9 +3,15 @@ the tables precomputed at load (tahap_capai, tahap_keluar, tahapan_transisi)."""
 
 from __future__ import annotations
 
-import pandas as pd
+from pathlib import Path
 
-from dasbor import data
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dasbor import charts, data, stats, store
+from dasbor.access import Viewer
+from dasbor.filters import Filters
 from dasbor.frame import Ctx
 
 FLOW_STAGES = ("usulan", "kajian", "layak", "penetapan", "uji_coba", "penerapan", "pelembagaan", "evaluasi")
@@ -108,10 +114,10 @@ def cfd(ctx: Ctx, grain: str) -> pd.DataFrame:
     )
 
 
-def cycle_times(ctx: Ctx, start: str, end: str) -> pd.DataFrame:
+def cycle_times(filters: Filters, viewer: Viewer, start: str, end: str, snapshot: Path | None = None) -> pd.DataFrame:
     """Finished innovations: finish date and cycle time = (end − start) days + 1."""
-    where, params = ctx.where(filters=ctx.filters.without("tahap"))
-    return data.read(
+    where, params = filters.without("tahap").where(viewer)
+    return store.query(
         f"""
         select s.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, e.tanggal_capai as selesai,
             e.tanggal_capai - b.tanggal_capai + 1 as hari
@@ -123,13 +129,14 @@ def cycle_times(ctx: Ctx, start: str, end: str) -> pd.DataFrame:
         order by selesai
         """,
         [end, start, *params],
+        snapshot,
     )
 
 
-def aging(ctx: Ctx, start: str, end: str) -> pd.DataFrame:
+def aging(filters: Filters, viewer: Viewer, start: str, end: str, snapshot: Path | None = None) -> pd.DataFrame:
     """Work in progress: started, not finished, not exited; age = (today − start) days + 1."""
-    where, params = ctx.where(filters=ctx.filters.without("tahap"))
-    return data.read(
+    where, params = filters.without("tahap").where(viewer)
+    return store.query(
         f"""
         select s.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, w.nama as wilayah, s.tahap,
             current_date - b.tanggal_capai + 1 as umur
@@ -141,7 +148,25 @@ def aging(ctx: Ctx, start: str, end: str) -> pd.DataFrame:
         order by umur desc
         """,
         [start, _order(end), *params],
+        snapshot,
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cycle_view(snapshot: str, filters: Filters, viewer: Viewer, start: str, end: str) -> dict:
+    """Percentiles over every finished cycle and bands over all work in progress, computed once; only
+    a fixed sample of at most POINTS rows of each comes back for drawing."""
+    snap = Path(snapshot)
+    cycles = cycle_times(filters, viewer, start, end, snap)
+    marks = {p: stats.nearest_rank(cycles.hari, p) for p in (50, 70, 85, 95)}
+    wip = aging(filters, viewer, start, end, snap)
+    edges = [marks[50], marks[70], marks[85], marks[95]] if len(cycles) else []
+    wip["pita_no"] = np.searchsorted(edges, wip.umur.to_numpy(), side="left") if edges else 0
+
+    def sample(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame if len(frame) <= charts.POINTS else frame.sample(charts.POINTS, random_state=2017).sort_index()
+
+    return {"n_cycles": len(cycles), "marks": marks, "cycles": sample(cycles), "n_wip": len(wip), "wip": sample(wip)}
 
 
 def throughput(ctx: Ctx, start: str, end: str) -> pd.DataFrame:

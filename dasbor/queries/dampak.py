@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from pathlib import Path
 
-from dasbor import data
+import pandas as pd
+import streamlit as st
+
+from dasbor import charts, data, stats, store
+from dasbor.access import Viewer
+from dasbor.filters import Filters
 from dasbor.frame import Ctx
 
 DIMENSIONS = {  # key → SQL expression over inovasi_status s, urusan u and wilayah w (a fixed list)
@@ -43,10 +48,10 @@ def results_by(ctx: Ctx, dimension: str) -> pd.DataFrame:
     )
 
 
-def latest_evaluations(ctx: Ctx) -> pd.DataFrame:
-    """One row per evaluated innovation: its latest evaluation's figures."""
-    where, params = ctx.where()
-    return data.read(
+def latest_evaluations(filters: Filters, viewer: Viewer, snapshot: Path | None = None) -> pd.DataFrame:
+    """One row per evaluated innovation in view: its latest evaluation's figures."""
+    where, params = filters.where(viewer)
+    return store.query(
         f"""
         with {_latest(where)}
         select l.kode_inovasi, i.nama_inovasi, l.hasil, l.penerima_manfaat, l.waktu_layanan_sebelum,
@@ -55,13 +60,14 @@ def latest_evaluations(ctx: Ctx) -> pd.DataFrame:
         from latest l join inovasi i using (kode_inovasi)
         """,
         params,
+        snapshot,
     )
 
 
-def survival(ctx: Ctx) -> pd.DataFrame:
+def survival(filters: Filters, viewer: Viewer, snapshot: Path | None = None) -> pd.DataFrame:
     """Implemented innovations: days from penerapan to being stopped, or to today if still running."""
-    where, params = ctx.where()
-    return data.read(
+    where, params = filters.where(viewer)
+    return store.query(
         f"""
         select s.kode_inovasi, s.tanggal_penerapan,
             k.tanggal is not null as berhenti,
@@ -72,4 +78,55 @@ def survival(ctx: Ctx) -> pd.DataFrame:
         where s.tanggal_penerapan is not null and {where}
         """,
         params,
+        snapshot,
     )
+
+
+def _paired(ev: pd.DataFrame, before: str, after: str, unit_col: str | None, money: bool) -> pd.DataFrame:
+    """Per unit: n, median before and after, and the median paired change with its 95% interval."""
+    rows = ev[ev[before].notna() & ev[after].notna()]
+    if money:
+        rows = rows[rows[before] > 0]  # services that were free before cannot get cheaper
+    groups = rows.groupby(unit_col) if unit_col else [(None, rows)]
+    out = []
+    for unit, part in groups:
+        med, lo, hi = stats.bootstrap_median(part[after] - part[before])
+        out.append(
+            {
+                "unit": unit,
+                "n": len(part),
+                "sebelum": part[before].median(),
+                "sesudah": part[after].median(),
+                "perubahan": med,
+                "lo": lo,
+                "hi": hi,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def impact(snapshot: str, filters: Filters, viewer: Viewer) -> dict:
+    """Everything Dampak draws, reduced once per snapshot, filters and viewer to small results, so a
+    rerun does not copy 300,000 evaluations out of the cache (the statistics use all of them)."""
+    snap = Path(snapshot)
+    ev = latest_evaluations(filters, viewer, snap)
+    surveyed = ev[ev.ikm_sebelum.notna() & ev.ikm_sesudah.notna()]
+    ben = ev.penerima_manfaat.dropna()
+    life = survival(filters, viewer, snap)
+    times, surv = stats.kaplan_meier(life.hari, life.berhenti) if len(life) else (None, None)
+    points = surveyed if len(surveyed) <= charts.POINTS else surveyed.sample(charts.POINTS, random_state=2017)
+    return {
+        "n_eval": len(ev),
+        "n_surveyed": len(surveyed),
+        "ben": (float(ben.sum()), float(ben.median()) if len(ben) else None, len(ben)),
+        "time": _paired(ev, "waktu_layanan_sebelum", "waktu_layanan_sesudah", "satuan_waktu", money=False),
+        "cost": _paired(ev, "biaya_sebelum", "biaya_sesudah", None, money=True),
+        "ikm": stats.bootstrap_median(surveyed.ikm_sesudah - surveyed.ikm_sebelum),
+        "respondents": (
+            float(surveyed.responden.sum()),
+            float(surveyed.responden.max() or 1) if len(surveyed) else 1.0,
+        ),
+        "ikm_points": points[["nama_inovasi", "ikm_sebelum", "ikm_sesudah", "responden"]],
+        "survival": (times, surv, len(life), int(life.berhenti.sum()) if len(life) else 0),
+    }

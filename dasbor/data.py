@@ -28,7 +28,3 @@ def read(sql: str, params: tuple | list = ()) -> pd.DataFrame:
     if snap is None:
         raise store.StoreError("no data has been loaded yet")
     return _cached(sql, tuple(params), str(snap))
-
-
-def clear() -> None:
-    _cached.clear()

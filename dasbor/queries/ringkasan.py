@@ -9,7 +9,7 @@ import pandas as pd
 from dasbor import data
 from dasbor.frame import Ctx
 
-EVENTS = {  # headline → (date column, extra join/condition)
+EVENTS = {  # headline → the date column that dates it
     "usulan": "s.tanggal_usulan",
     "ditetapkan": "s.tanggal_penetapan",
     "diterapkan": "s.tanggal_penerapan",

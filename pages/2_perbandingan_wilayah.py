@@ -97,7 +97,7 @@ st.dataframe(
     out,
     hide_index=True,
     width="stretch",
-    height=420,
+    height=min(420, 38 + 35 * len(out)),
     column_config={
         columns["proporsi"]: st.column_config.NumberColumn(format="percent"),
         **({columns["per_100rb"]: st.column_config.NumberColumn(format="%.2f")} if has_pop else {}),

@@ -74,6 +74,20 @@ if stuck.empty:
     )
 else:
     shown = stuck.assign(tahap=stuck.tahap.map(L), tanggal_tahap=stuck.tanggal_tahap.dt.strftime("%d-%m-%Y"))
+    # What a Bupati reads first: which innovation, where it waits, for how long; identifiers last.
+    shown = shown[
+        [
+            "nama_inovasi",
+            "tahap",
+            "hari_menunggu",
+            "p85",
+            "perangkat_daerah",
+            "wilayah",
+            "tanggal_tahap",
+            "n_riwayat",
+            "kode_inovasi",
+        ]
+    ]
     shown = shown.rename(
         columns={
             "kode_inovasi": t("Kode", "Code"),

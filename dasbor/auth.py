@@ -115,5 +115,6 @@ def sign_out_button(viewer: Viewer, lang: str) -> None:
         st.session_state["signed_out"] = True
         st.session_state["cookie_pending"] = ("", 0)
         if _sso_configured() and getattr(st.user, "is_logged_in", False):
-            st.logout()
+            st.logout()  # navigates the browser to clear the sign-on cookie: a rerun here would cancel it
+            return
         st.rerun()

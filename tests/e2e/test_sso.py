@@ -124,7 +124,9 @@ def test_sso_user_with_a_role_claim_signs_in_and_out(sso_tab):
     assert "deputi@lan.go.id" in sso_tab.page.locator('[data-testid="stSidebar"]').inner_text()
     sso_tab.check(charts=7, label="sso-ringkasan")
     sso_tab.page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Keluar").click()
-    sso_tab.page.wait_for_timeout(1500)
+    # st.logout clears the sign-on cookies and hands over to the provider to end its session there.
+    sso_tab.page.wait_for_url("**/oauth2/end_session**", timeout=30_000)
+    assert not [c for c in sso_tab.page.context.cookies() if c["name"].startswith("_streamlit_user")]
     sso_tab.goto("/")
     assert sso_tab.title() == "Transparansi"
     assert sso_tab.page.get_by_role("button", name="Masuk dengan SSO").count() == 1

@@ -191,7 +191,9 @@ class Page:
 
     def download(self, label: str, index: int = 0) -> str:
         """Text of the CSV a download button gives (tables draw on a canvas, so this is how to read them)."""
-        with self.page.expect_download() as info:
+        self.settle()  # a click during a rerun can be lost with the element it hit
+        # Deferred CSVs are built on click, on a server thread: allow for a loaded machine.
+        with self.page.expect_download(timeout=60_000) as info:
             self.page.get_by_role("button", name=label, exact=True).nth(index).click()
         return Path(info.value.path()).read_text(encoding="utf-8-sig")
 

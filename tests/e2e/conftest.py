@@ -44,6 +44,51 @@ def _etl(env: dict, *args: str, stdin: str | None = None) -> subprocess.Complete
     )
 
 
+def wait_for(url: str, proc: subprocess.Popen, log: Path, seconds: int = 60) -> None:
+    """Until ``url`` answers; fails with the end of the log when the process dies or time runs out."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.5)
+    proc.terminate()
+    pytest.fail(f"{url} did not come up: {log.read_text()[-2000:]}")
+
+
+def start_dashboard(env: dict, log: Path, *extra: str, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """`streamlit run dashboard.py` on a (free) loopback port, healthy; returns the process and its URL."""
+    port = port or _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            *extra,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=open(log, "w"),  # noqa: SIM115 - the server's log, open for its whole life
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_for(f"{url}/_stcore/health", proc, log)
+    return proc, url
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """Base URL of a running dashboard, its environment, and the region used for the region account."""
@@ -66,44 +111,10 @@ def server(tmp_path_factory):
     ):
         done = _etl(env, "users", "add", name, "--role", role, *extra, "--password-stdin", stdin=PASSWORD + "\n")
         assert done.returncode == 0, done.stderr
-    port = _free_port()
-    log = open(root / "server.log", "w")  # noqa: SIM115 - stays open for the server's whole life
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        pytest.fail(f"server did not start: {(root / 'server.log').read_text()[-2000:]}")
+    proc, url = start_dashboard(env, root / "server.log")
     yield {"url": url, "env": env, "region": region, "region_name": region_name, "root": root}
     proc.terminate()
     proc.wait(timeout=20)
-    log.close()
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(root / "server.log", ARTIFACTS / "server.log")
 

@@ -7,28 +7,12 @@ import io
 import json
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
-from conftest import ROOT
-from tests.e2e.conftest import Page, _free_port
+from tests.e2e.conftest import Page, _free_port, start_dashboard, wait_for
 
 pytestmark = pytest.mark.e2e
-
-
-def _wait(url: str, proc: subprocess.Popen, log) -> None:
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.5)
-    pytest.fail(f"{url} did not come up: {log.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +38,7 @@ def sso(server, tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{idp_port}"
-    _wait(f"{base}/.well-known/openid-configuration", idp, idp_log)
+    wait_for(f"{base}/.well-known/openid-configuration", idp, idp_log)
     secrets = root / "secrets.toml"
     secrets.write_text(
         "[auth]\n"
@@ -67,30 +51,8 @@ def sso(server, tmp_path_factory):
     mapping = root / "oidc_map.csv"
     mapping.write_text(f"email,role,wilayah\nbupati@daerah.go.id,daerah,{server['region']}\n", encoding="utf-8")
     env = {**server["env"], "INOVASI_OIDC_MAP": str(mapping)}
-    app_log = root / "app.log"
-    app = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(app_port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--secrets.files",
-            str(secrets),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=open(app_log, "w"),  # noqa: SIM115 - open for the server's life
-        stderr=subprocess.STDOUT,
-    )
-    _wait(f"http://127.0.0.1:{app_port}/_stcore/health", app, app_log)
-    yield {"app": f"http://127.0.0.1:{app_port}", "idp": base}
+    app, app_url = start_dashboard(env, root / "app.log", "--secrets.files", str(secrets), port=app_port)
+    yield {"app": app_url, "idp": base}
     for proc in (app, idp):
         proc.terminate()
         proc.wait(timeout=20)

@@ -22,6 +22,16 @@ _CODE = re.compile(r"^\d{2}(\.\d{2})?$")
 _URUSAN = re.compile(r"^\d\.\d{2}$")
 
 
+def text_search(term: str, columns: tuple[str, ...]) -> tuple[str, list]:
+    """`` and (col ilike ? or ...)`` finding ``term`` literally in any of ``columns`` (a fixed list),
+    with %, _ and \\ escaped; nothing at all for a blank term."""
+    term = term.strip()
+    if not term:
+        return "", []
+    like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return " and (" + " or ".join(f"{c} ilike ? escape '\\'" for c in columns) + ")", [like] * len(columns)
+
+
 @dataclass(frozen=True)
 class Filters:
     tahun: tuple[int, int] | None = None

@@ -251,6 +251,9 @@ def _load(con, batch: Batch, report: Report, user: str | None) -> int:
     if derived:
         batch.counts.setdefault("tahapan", {"read": 0, "loaded": 0, "rejected": 0, "changed": 0})
         batch.counts["tahapan"]["derived"] = derived
+    # Logged before the marts are built, so info_data sees this load; a failed check below still
+    # discards the whole snapshot, log entry included.
+    _record(con, load_id, report, user)
     con.execute("use db")
     try:
         con.execute((SQL_DIR / "marts.sql").read_text(encoding="utf-8"))
@@ -259,7 +262,6 @@ def _load(con, batch: Batch, report: Report, user: str | None) -> int:
     broken = checks.violations(con)
     if broken:
         raise LoadError("pemeriksaan setelah muat gagal / post-load check failed: " + "; ".join(broken))
-    _record(con, load_id, report, user)
     con.execute("checkpoint db")
     return load_id
 
@@ -294,8 +296,6 @@ def _record(con, load_id: int, report: Report, user: str | None) -> None:
         ]
         con.register("_rej", pa.Table.from_pylist(rows))
         con.execute("insert into db.baris_ditolak select * from _rej")
-    # info_data was built before this load was logged; refresh its timestamp.
-    con.execute("update db.info_data set dimuat_pada = (select max(waktu) from db.muatan)")
 
 
 __all__ = ["LoadError", "ReadError", "Report", "run"]

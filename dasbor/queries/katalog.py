@@ -5,26 +5,18 @@ from __future__ import annotations
 import pandas as pd
 
 from dasbor import data
+from dasbor.filters import text_search
 from dasbor.frame import Ctx
 
 OPEN_STAGES = ("usulan", "kajian", "layak", "penetapan", "uji_coba", "penerapan", "pelembagaan")
 LIMIT = 1000
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def catalogue(ctx: Ctx, search: str = "", limit: int = LIMIT) -> tuple[pd.DataFrame, int]:
     """Matching innovations (newest proposals first, at most ``limit``) and how many match in all."""
     where, params = ctx.where()
-    if search.strip():
-        where += (
-            " and (i.nama_inovasi ilike ? escape '\\' or i.perangkat_daerah ilike ? escape '\\' "
-            "or i.kode_inovasi ilike ? escape '\\')"
-        )
-        params = [*params, *([_like(search.strip())] * 3)]
+    found, found_params = text_search(search, ("i.nama_inovasi", "i.perangkat_daerah", "i.kode_inovasi"))
+    where, params = where + found, [*params, *found_params]
     marks = ", ".join("?" * len(OPEN_STAGES))
     frame = data.read(
         f"""

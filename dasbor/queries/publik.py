@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from dasbor import data, store
-from dasbor.filters import Filters
+from dasbor.filters import Filters, text_search
 
 PUBLIC_COLUMNS = (
     "kode_inovasi",
@@ -73,13 +73,8 @@ SHOWN = 1000
 
 def _rows_sql(filters: Filters, search: str) -> tuple[str, list]:
     where, params = filters.where_public("p")
-    if search.strip():
-        term = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where += (
-            " and (p.nama_inovasi ilike ? escape '\\' or p.perangkat_daerah ilike ? escape '\\' "
-            "or p.wilayah ilike ? escape '\\')"
-        )
-        params = [*params, term, term, term]
+    found, found_params = text_search(search, ("p.nama_inovasi", "p.perangkat_daerah", "p.wilayah"))
+    where, params = where + found, [*params, *found_params]
     sql = f"select {', '.join(PUBLIC_COLUMNS)} from inovasi_publik p where {where} order by p.tahun_usulan desc, p.kode_inovasi"
     return sql, params
 

@@ -146,14 +146,18 @@ for group in ("dalam", "atas", "bawah"):
     if part.empty:
         continue
     symbol, colour, name = symbols[part.di_luar.iloc[0]]
+    # Neighbouring outliers would print their names over each other: alternate the side by cohort size.
+    part = part.sort_values("n")
+    sides = ("middle right", "top left", "bottom right", "middle left", "top right", "bottom left")
     fig.add_scatter(
         x=part.n,
         y=part.proporsi,
         mode="markers+text" if group != "dalam" else "markers",
         marker={"symbol": symbol, "color": colour, "size": 9, "line": {"width": 0.5, "color": "#333"}},
         text=part.nama if group != "dalam" else None,
-        textposition="top center",
+        textposition=[sides[i % len(sides)] for i in range(len(part))],
         textfont={"size": 10},
+        cliponaxis=False,  # names of regions at 0% or 100% stay visible
         name=name,
         customdata=part[["nama", "k"]],
         hovertemplate="%{customdata[0]}<br>%{customdata[1]} / %{x} = %{y:.1%}<extra></extra>",

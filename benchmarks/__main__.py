@@ -62,12 +62,13 @@ def time_etl(batch: Path, work: Path, rounds: int) -> dict:
 
     files = [batch / f"{t}.csv" for t in TABLES]
     rows = sum(f.read_bytes().count(b"\n") - 1 for f in files)
-    etl_s, read_s = [], []
+    etl_s, read_s, steps = [], [], []
     for i in range(rounds):  # alternate the pair, each on fresh ground
         data_dir = work / f"etl-{i}"
         start = time.perf_counter()
         report = run(files, write=True, data_dir=data_dir)
         etl_s.append(time.perf_counter() - start)
+        steps.append(report.seconds)
         assert report.exit_code == 0, report.rejected[:3]
         con = duckdb.connect()
         start = time.perf_counter()
@@ -82,6 +83,7 @@ def time_etl(batch: Path, work: Path, rounds: int) -> dict:
         "rows_per_s": round(rows / seconds),
         "duckdb_read_csv_s": round(duck, 3),
         "ratio_to_duckdb_read_csv": round(seconds / duck, 2),
+        "steps_s": {k: round(statistics.median(s[k] for s in steps), 2) for k in steps[0]},
     }
 
 
@@ -205,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         f"ETL {etl['seconds']:.2f} s ({etl['rows_per_s']:,} rows/s); DuckDB read_csv {etl['duckdb_read_csv_s']:.2f} s; "
         f"ratio {etl['ratio_to_duckdb_read_csv']:.1f}x"
     )
+    print("ETL steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in etl["steps_s"].items()))
     print(f"{'page':<13}{'cold s':>8}{'warm s':>8}{'sql s':>8}{'pandas s':>10}{'pandas/cold':>13}{'peak MB':>9}")
     for r in pages:
         ratio = r["pandas_s"] / r["cold_s"] if r["cold_s"] else float("nan")

@@ -226,6 +226,19 @@ def test_a_later_date_for_the_same_stage_replaces_the_earlier(tmp_path):
     assert list(zip(got.tahap, got.d, strict=True)) == [("penetapan", "2018-05-01"), ("uji_coba", "2018-06-01")]
 
 
+def test_the_same_stage_twice_on_one_date_keeps_the_later_row(tmp_path):
+    write_csv(tmp_path, "inovasi.csv", INOVASI_HEADER, [inovasi_row("A")])
+    write_csv(
+        tmp_path,
+        "tahapan.csv",
+        ["kode_inovasi", "tahap", "tanggal", "nomor_dokumen"],
+        [["A", "penetapan", "01/05/2018", "SK 1"], ["A", "penetapan", "01/05/2018", "SK 2 (ralat)"]],
+    )
+    assert run([tmp_path], write=True).exit_code == 0
+    got = table("select tahap, nomor_dokumen from tahapan where tahap = 'penetapan'")
+    assert list(got.nomor_dokumen) == ["SK 2 (ralat)"]
+
+
 @pytest.mark.parametrize(
     ("skor", "predikat", "ok", "stored"),
     [

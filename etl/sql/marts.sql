@@ -124,34 +124,31 @@ from inovasi;
 -- diagram never goes down. Exits (tidak_layak, dihentikan) are kept apart in tahap_keluar.
 create or replace table tahap_capai as
 with dated as (
-    select t.kode_inovasi, r.urutan, t.tanggal
+    -- walking down from the furthest stage: the running minimum date, and the next dated stage below
+    select
+        t.kode_inovasi,
+        r.urutan,
+        min(t.tanggal) over w as tanggal_capai,
+        coalesce(lead(r.urutan) over w, 0) as urutan_bawah
     from tahapan as t
     join tahap_ref as r using (tahap)
     where not r.keluar
+    window w as (partition by t.kode_inovasi order by r.urutan desc rows between unbounded preceding and current row)
 ),
 
--- every non-exit stage up to the furthest reached, dated where the history dates it
+-- each dated stage also stands for the undated (skipped) stages between it and the dated stage below
 grid as (
-    select s.kode_inovasi, st.tahap, st.urutan, d.tanggal
-    from inovasi_status as s
-    join tahap_ref as st on not st.keluar and st.urutan <= s.urutan_maks
-    left join dated as d on d.kode_inovasi = s.kode_inovasi and d.urutan = st.urutan
+    select kode_inovasi, urutan as urutan_tercatat, tanggal_capai, unnest(range(urutan_bawah + 1, urutan + 1)) as urutan
+    from dated
 ),
 
 final as (
-    -- running minimum over this stage and all later ones (min ignores the undated, skipped stages)
-    select
-        kode_inovasi,
-        tahap,
-        urutan,
-        min(tanggal) over (
-            partition by kode_inovasi order by urutan desc rows between unbounded preceding and current row
-        ) as tanggal_capai,
-        tanggal is null as dilewati
-    from grid
+    select g.kode_inovasi, st.tahap, g.urutan, g.tanggal_capai, g.urutan < g.urutan_tercatat as dilewati
+    from grid as g
+    join tahap_ref as st on st.urutan = g.urutan and not st.keluar
 )
 
-select * from final where tanggal_capai is not null;
+select * from final;
 
 create or replace table tahap_keluar as
 with exits as (

@@ -1,4 +1,4 @@
-"""Command line of the ETL: ``python -m etl load|check|status|sample|template``.
+"""Command line of the ETL: ``python -m etl load|check|status|rebuild|sample|template|users``.
 
 Exit codes: 0 every row loaded; 3 loaded, some rows rejected; 1 nothing loaded (with a one-line
 reason); 2 wrong usage.
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from dasbor import store
-from etl.load import EXIT_NOTHING, LoadError, Report, run
+from etl.load import EXIT_NOTHING, LoadError, Report, marts_missing, rebuild, run
 from etl.read import ReadError
 
 SHOWN_REJECTIONS = 50
@@ -103,6 +103,20 @@ def _cmd_status(args) -> int:
     return 0
 
 
+def _cmd_rebuild(args) -> int:
+    try:
+        snap = store.current_snapshot()
+        if args.if_needed and (snap is None or not marts_missing(snap)):
+            return 0
+        report = rebuild()
+    except (LoadError, store.StoreError) as exc:
+        print(f"gagal / failed: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    steps = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
+    print(f"tabel turunan dibangun ulang / derived tables rebuilt ({steps}); snapshot: {report.snapshot}")
+    return 0
+
+
 def _cmd_sample(args) -> int:
     from etl.sample import write_sample
 
@@ -163,6 +177,8 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--report", help="write the full report as JSON to this file")
     status = sub.add_parser("status", help="current snapshot, row counts and load history")
     status.add_argument("--json", action="store_true")
+    rebuild = sub.add_parser("rebuild", help="rebuild the derived tables of the current data (after an upgrade)")
+    rebuild.add_argument("--if-needed", action="store_true", help="only when a derived table is missing")
     sample = sub.add_parser("sample", help="write a realistic sample batch in the template format")
     sample.add_argument("--out", required=True)
     sample.add_argument("--innovations", type=int, default=3000)
@@ -195,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_status(args)
     if args.command == "users":
         return _cmd_users(args)
+    if args.command == "rebuild":
+        return _cmd_rebuild(args)
     if args.command == "sample":
         return _cmd_sample(args)
     return _cmd_template(args)

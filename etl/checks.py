@@ -18,6 +18,7 @@ KEYS = {
     "inovasi_status": ("kode_inovasi",),
     "tahap_capai": ("kode_inovasi", "tahap"),
     "tahap_keluar": ("kode_inovasi",),
+    "evaluasi_terakhir": ("kode_inovasi",),
 }
 
 RULES = (

@@ -27,6 +27,16 @@ from etl.read import ReadError, expand, read_file
 from etl.validate import SQL_DIR, Batch, ValidationError, lit, validate
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_SOME_REJECTED = 0, 1, 2, 3
+# The derived tables of etl/sql/marts.sql, all rebuilt by every load.
+MARTS = (
+    "tahapan_transisi",
+    "evaluasi_terakhir",
+    "inovasi_status",
+    "info_data",
+    "tahap_capai",
+    "tahap_keluar",
+    "inovasi_publik",
+)
 
 
 class LoadError(Exception):
@@ -275,6 +285,12 @@ def _load(con, batch: Batch, report: Report, user: str | None) -> int:
     # Logged before the marts are built, so info_data sees this load; a failed check below still
     # discards the whole snapshot, log entry included.
     _record(con, load_id, report, user)
+    _build_marts(con, report)
+    return load_id
+
+
+def _build_marts(con, report: Report) -> None:
+    """Rebuild every derived table from the base tables, check the invariants, checkpoint."""
     con.execute("use db")
     try:
         with report.timed("marts"):
@@ -287,7 +303,42 @@ def _load(con, batch: Batch, report: Report, user: str | None) -> int:
         raise LoadError("pemeriksaan setelah muat gagal / post-load check failed: " + "; ".join(broken))
     with report.timed("checkpoint"):
         con.execute("checkpoint db")
-    return load_id
+
+
+def marts_missing(snapshot: Path) -> list[str]:
+    """Derived tables this version of the dashboard reads that ``snapshot`` lacks (built by an older version)."""
+    with duckdb.connect(str(snapshot), read_only=True, config=store.DUCKDB_CONFIG) as con:
+        have = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    return [t for t in MARTS if t not in have]
+
+
+def rebuild(data_dir: Path | None = None) -> Report:
+    """A new snapshot with the same base data and freshly built derived tables (after an upgrade)."""
+    root = Path(data_dir) if data_dir else settings.data_dir()
+    report = Report(written=True)
+    with store.load_lock(root):
+        current = store.current_snapshot(root)
+        if current is None:
+            raise LoadError("belum ada data untuk dibangun ulang / no data loaded yet")
+        target = store.new_snapshot_path(root)
+        shutil.copyfile(current, target)
+        con = duckdb.connect(config=store.DUCKDB_CONFIG)
+        try:
+            con.execute(f"attach {lit(str(target))} as db")
+            _ensure_schema(con)
+            _build_marts(con, report)
+            con.execute("detach db")
+        except duckdb.Error as exc:
+            target.unlink(missing_ok=True)
+            raise LoadError(f"basis data / database: {str(exc).splitlines()[0]}") from exc
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        finally:
+            con.close()
+        store.publish(target, root)
+        report.snapshot = target.name
+    return report
 
 
 def _record(con, load_id: int, report: Report, user: str | None) -> None:
@@ -322,4 +373,4 @@ def _record(con, load_id: int, report: Report, user: str | None) -> None:
         con.execute("insert into db.baris_ditolak select * from _rej")
 
 
-__all__ = ["LoadError", "ReadError", "Report", "run"]
+__all__ = ["LoadError", "ReadError", "Report", "rebuild", "run"]

@@ -24,7 +24,7 @@ if waits.empty:
 # Where proposals wait: the administrative stages before the trial (a trial or an implementation lasts by design).
 waiting = waits[waits.tahap.isin(q.WAITING_STAGES)]
 slowest = (waiting if not waiting.empty else waits).sort_values("median", ascending=False).iloc[0]
-stuck = q.stuck(ctx)
+stuck = q.stuck(ctx, waits)
 c1, c2 = st.columns(2)
 c1.metric(
     t("Usulan paling lama menunggu di", "Proposals wait longest in"),

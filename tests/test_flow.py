@@ -92,6 +92,31 @@ def test_aging_lists_unfinished_work_without_exits(flow):
     assert set(wip.umur) == {expected}
 
 
+def test_cycle_view_computes_on_all_rows_and_returns_a_stable_sample(flow, monkeypatch):
+    from dasbor import charts, stats
+
+    snap = str(store.current_snapshot())
+    full = alur.cycle_times(flow.filters, flow.viewer, "usulan", "penetapan")
+    wip = alur.aging(flow.filters, flow.viewer, "usulan", "penetapan")
+    monkeypatch.setattr(charts, "POINTS", 2)
+    alur.cycle_view.clear()
+    view = alur.cycle_view(snap, flow.filters, flow.viewer, "usulan", "penetapan")
+    # Percentiles and counts over every row, not over the sample.
+    assert view["n_cycles"] == len(full) == 3 and view["n_wip"] == len(wip) == 1
+    assert view["marks"] == {p: stats.nearest_rank(full.hari.to_numpy(), p) for p in (50, 70, 85, 95)}
+    assert view["marks"][95] == 122
+    # The sample: POINTS rows of the full list, the same ones every time, in finish-date order.
+    assert len(view["cycles"]) == 2
+    assert set(view["cycles"].kode_inovasi) <= set(full.kode_inovasi)
+    merged = view["cycles"].merge(full, on="kode_inovasi", suffixes=("", "_full"))
+    assert (merged.hari == merged.hari_full).all() and view["cycles"].selesai.is_monotonic_increasing
+    alur.cycle_view.clear()
+    again = alur.cycle_view(snap, flow.filters, flow.viewer, "usulan", "penetapan")
+    assert again["cycles"].kode_inovasi.tolist() == view["cycles"].kode_inovasi.tolist()
+    # E has waited since 2020-01-01, longer than every finished cycle: above all four marks.
+    assert view["wip"].set_index("kode_inovasi").pita_no.to_dict() == {"E": 4}
+
+
 def test_throughput_keeps_empty_months(flow):
     flow_rows = alur.throughput(flow, "usulan", "penerapan")
     months = [d.strftime("%Y-%m") for d in flow_rows.bulan]
@@ -112,8 +137,12 @@ def test_stuck_are_open_items_past_the_85th_percentile_of_their_stage(flow):
     waits = alur.stage_waits(flow).set_index("tahap")
     # finished moves out of kajian: A after 30 days, D after 46; B and C skipped it, E is still there
     assert waits.loc["kajian", "n"] == 2 and waits.loc["kajian", "p85"] == 46
-    stuck = alur.stuck(flow)
+    stuck = alur.stuck(flow, alur.stage_waits(flow))
     assert "E" in set(stuck.kode_inovasi)
+    e = stuck.set_index("kode_inovasi").loc["E"]
+    assert (e.tahap, e.p85, e.n_riwayat) == ("kajian", 46, 2)
+    # An innovation waits only against its own stage's line: nothing is stuck where no move finished.
+    assert set(stuck.tahap) <= set(waits.index)
     assert stuck.hari_menunggu.is_monotonic_decreasing
 
 

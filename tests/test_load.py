@@ -377,3 +377,34 @@ def test_old_snapshots_are_pruned(tmp_path, data_dir, monkeypatch):
     snaps = sorted((data_dir / "snapshots").glob("*.duckdb"))
     assert len(snaps) == 2 and store.current_snapshot() == snaps[-1]
     assert table("select count(*) n from inovasi").n[0] == 4
+
+
+def test_marts_list_names_every_derived_table_of_marts_sql():
+    import re
+
+    from etl.load import MARTS
+    from etl.validate import SQL_DIR
+
+    created = re.findall(r"create or replace table (\w+)", (SQL_DIR / "marts.sql").read_text(encoding="utf-8"))
+    assert sorted(created) == sorted(MARTS)
+
+
+def test_rebuild_restores_derived_tables_an_older_snapshot_lacks(tmp_path, data_dir, capsys):
+    import duckdb
+
+    from etl.load import marts_missing
+
+    write_csv(tmp_path, "inovasi.csv", INOVASI_HEADER, [inovasi_row("A"), inovasi_row("B")])
+    assert run([tmp_path], write=True).exit_code == 0
+    assert main(["rebuild", "--if-needed"]) == 0 and "rebuilt" not in capsys.readouterr().out  # nothing to do
+    before = store.current_snapshot()
+    store.close_readers()
+    with duckdb.connect(str(before)) as con:  # what a snapshot from an older version looks like
+        con.execute("drop table evaluasi_terakhir")
+    assert marts_missing(before) == ["evaluasi_terakhir"]
+    assert main(["rebuild", "--if-needed"]) == 0
+    assert "rebuilt" in capsys.readouterr().out
+    after = store.current_snapshot()
+    assert after != before and marts_missing(after) == []
+    assert table("select kode_inovasi from inovasi order by 1").kode_inovasi.tolist() == ["A", "B"]
+    assert table("select count(*) n from muatan").n[0] == 1  # a rebuild is not a load

@@ -128,3 +128,26 @@ def test_cached_queries_return_fresh_data_after_a_new_load(tmp_path):
     write_csv(tmp_path / "b", "inovasi.csv", INOVASI_HEADER, [inovasi_row("B")])
     run([tmp_path / "b"], write=True)
     assert data.read("select count(*) n from inovasi").n[0] == 2
+
+
+def test_catalogue_and_public_list_page_the_newest_and_count_every_match(sample_data):
+    from dasbor.access import NATIONAL
+    from dasbor.filters import Filters
+    from dasbor.frame import Ctx
+    from dasbor.queries import katalog, publik
+
+    ctx = Ctx("katalog", "id", Filters(), NATIONAL)
+    everything = store.query(
+        "select s.kode_inovasi, s.tanggal_usulan, i.nama_inovasi from inovasi_status s join inovasi i "
+        "using (kode_inovasi) order by s.tanggal_usulan desc, s.kode_inovasi"
+    )
+    frame, total = katalog.catalogue(ctx, limit=7)
+    assert total == len(everything) and frame.kode_inovasi.tolist() == everything.kode_inovasi[:7].tolist()
+    word = everything.nama_inovasi[0].split()[0]
+    matching = everything[everything.nama_inovasi.str.contains(word, case=False, regex=False)]
+    frame, total = katalog.catalogue(ctx, word, limit=3)
+    assert total == len(matching) > 3 and frame.kode_inovasi.tolist() == matching.kode_inovasi[:3].tolist()
+
+    public = store.query("select kode_inovasi from inovasi_publik order by tahun_usulan desc, kode_inovasi")
+    frame, total = publik.rows(Filters(), limit=4)
+    assert total == len(public) and frame.kode_inovasi.tolist() == public.kode_inovasi[:4].tolist()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -24,6 +23,13 @@ def _order(stage: str) -> int:
     return FLOW_STAGES.index(stage) + 1
 
 
+def _status(where: str, alias: str) -> str:
+    """The join to inovasi_status that filters and scope apply through. Nothing to join when nothing
+    narrows the view (a national user with no filter, the Deputy's default): at a million
+    innovations that join is most of each query's time."""
+    return "" if where == "true" else f"join inovasi_status s on s.kode_inovasi = {alias}.kode_inovasi"
+
+
 def stage_waits(ctx: Ctx) -> pd.DataFrame:
     """Per stage, finished waits in it (days until the next stage or an exit): median, p85, count."""
     where, params = ctx.where()
@@ -31,7 +37,7 @@ def stage_waits(ctx: Ctx) -> pd.DataFrame:
         f"""
         select t.dari_tahap as tahap, count(*) as n,
             quantile_disc(t.hari, 0.5) as median, quantile_disc(t.hari, 0.85) as p85
-        from tahapan_transisi t join inovasi_status s using (kode_inovasi)
+        from tahapan_transisi t {_status(where, "t")}
         where t.ke_tahap is not null and {where}
         group by 1
         """,
@@ -39,29 +45,30 @@ def stage_waits(ctx: Ctx) -> pd.DataFrame:
     )
 
 
-def stuck(ctx: Ctx) -> pd.DataFrame:
-    """Open innovations waiting in their stage longer than 85% of finished waits in that stage."""
+def stuck(ctx: Ctx, waits: pd.DataFrame) -> pd.DataFrame:
+    """Open innovations waiting in their stage longer than 85% of finished waits in that stage.
+
+    ``waits`` is ``stage_waits(ctx)``: its p85 per stage is bound here, not computed a second time
+    over every stage move in the country."""
     where, params = ctx.where()
-    marks = ", ".join("?" * len(OPEN_STAGES))
+    lines = waits[waits.tahap.isin(OPEN_STAGES)]
+    if lines.empty:
+        hist, hist_params = "(select null::varchar tahap, null::bigint p85, null::bigint n where false)", []
+    else:
+        hist = "(select * from (values " + ", ".join(["(?, ?::bigint, ?::bigint)"] * len(lines)) + ") v(tahap, p85, n))"
+        hist_params = [v for r in lines.itertuples() for v in (r.tahap, int(r.p85), int(r.n))]
     return data.read(
         f"""
-        with hist as (
-            select t.dari_tahap as tahap, quantile_disc(t.hari, 0.85) as p85, count(*) as n
-            from tahapan_transisi t join inovasi_status s using (kode_inovasi)
-            where t.ke_tahap is not null and {where}
-            group by 1
-        )
         select s.kode_inovasi, i.nama_inovasi, w.nama as wilayah, s.perangkat_daerah, s.tahap,
             s.tanggal_tahap, current_date - s.tanggal_tahap as hari_menunggu, h.p85, h.n as n_riwayat
         from inovasi_status s
         join inovasi i using (kode_inovasi)
         join wilayah w on w.kode = s.kode_wilayah
-        join hist h on h.tahap = s.tahap
-        where {where} and s.tahap in ({marks}) and s.tanggal_tahap is not null
-            and current_date - s.tanggal_tahap > h.p85
+        join {hist} h on h.tahap = s.tahap
+        where {where} and s.tanggal_tahap is not null and current_date - s.tanggal_tahap > h.p85
         order by hari_menunggu desc, s.kode_inovasi
         """,
-        [*params, *params, *OPEN_STAGES],
+        [*hist_params, *params],
     )
 
 
@@ -79,7 +86,7 @@ def funnel(ctx: Ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
     exits = data.read(
         f"""
         select k.keluar, k.dari_urutan, count(*) as jumlah
-        from tahap_keluar k join inovasi_status s using (kode_inovasi)
+        from tahap_keluar k {_status(where, "k")}
         where {where} group by all
         """,
         params,
@@ -96,7 +103,7 @@ def cfd(ctx: Ctx, grain: str) -> pd.DataFrame:
         f"""
         with f as (
             select c.tahap, c.urutan, date_trunc('{grain}', c.tanggal_capai) as periode
-            from tahap_capai c join inovasi_status s using (kode_inovasi) where {where}
+            from tahap_capai c {_status(where, "c")} where {where}
         ),
         span as (select min(periode) lo, max(periode) hi from f),
         calendar as (
@@ -114,19 +121,37 @@ def cfd(ctx: Ctx, grain: str) -> pd.DataFrame:
     )
 
 
+def _cycles_sql(where: str) -> str:
+    """Finished cycles (kode_inovasi, selesai, hari); parameters: end stage, start stage, filters."""
+    return f"""
+        select b.kode_inovasi, e.tanggal_capai as selesai, e.tanggal_capai - b.tanggal_capai + 1 as hari
+        from tahap_capai b
+        join tahap_capai e on e.kode_inovasi = b.kode_inovasi and e.tahap = ?
+        {_status(where, "b")}
+        where b.tahap = ? and {where}
+    """
+
+
+def _wip_sql(where: str) -> str:
+    """Started, not finished, not exited (kode_inovasi, umur); parameters: start, end order, filters."""
+    return f"""
+        select b.kode_inovasi, current_date - b.tanggal_capai + 1 as umur
+        from tahap_capai b
+        join inovasi_status s on s.kode_inovasi = b.kode_inovasi
+        where b.tahap = ? and s.urutan_maks < ? and not s.keluar and {where}
+    """
+
+
 def cycle_times(filters: Filters, viewer: Viewer, start: str, end: str, snapshot: Path | None = None) -> pd.DataFrame:
     """Finished innovations: finish date and cycle time = (end − start) days + 1."""
     where, params = filters.without("tahap").where(viewer)
     return store.query(
         f"""
-        select s.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, e.tanggal_capai as selesai,
-            e.tanggal_capai - b.tanggal_capai + 1 as hari
-        from tahap_capai b
-        join tahap_capai e on e.kode_inovasi = b.kode_inovasi and e.tahap = ?
-        join inovasi_status s on s.kode_inovasi = b.kode_inovasi
-        join inovasi i on i.kode_inovasi = b.kode_inovasi
-        where b.tahap = ? and {where}
-        order by selesai
+        select c.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, c.selesai, c.hari
+        from ({_cycles_sql(where)}) c
+        join inovasi_status s using (kode_inovasi)
+        join inovasi i using (kode_inovasi)
+        order by c.selesai, c.kode_inovasi
         """,
         [end, start, *params],
         snapshot,
@@ -138,14 +163,12 @@ def aging(filters: Filters, viewer: Viewer, start: str, end: str, snapshot: Path
     where, params = filters.without("tahap").where(viewer)
     return store.query(
         f"""
-        select s.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, w.nama as wilayah, s.tahap,
-            current_date - b.tanggal_capai + 1 as umur
-        from tahap_capai b
-        join inovasi_status s on s.kode_inovasi = b.kode_inovasi
-        join inovasi i on i.kode_inovasi = b.kode_inovasi
+        select a.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, w.nama as wilayah, s.tahap, a.umur
+        from ({_wip_sql(where)}) a
+        join inovasi_status s using (kode_inovasi)
+        join inovasi i using (kode_inovasi)
         join wilayah w on w.kode = s.kode_wilayah
-        where b.tahap = ? and s.urutan_maks < ? and not s.keluar and {where}
-        order by umur desc
+        order by a.umur desc, a.kode_inovasi
         """,
         [start, _order(end), *params],
         snapshot,
@@ -154,19 +177,42 @@ def aging(filters: Filters, viewer: Viewer, start: str, end: str, snapshot: Path
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cycle_view(snapshot: str, filters: Filters, viewer: Viewer, start: str, end: str) -> dict:
-    """Percentiles over every finished cycle and bands over all work in progress, computed once; only
-    a fixed sample of at most POINTS rows of each comes back for drawing."""
+    """Percentiles over every finished cycle and bands over all work in progress, computed in the
+    database; only a fixed sample of at most POINTS rows of each comes back, with names, for drawing.
+    The sample is the rows with the smallest hash of their code: the same rows on every run."""
     snap = Path(snapshot)
-    cycles = cycle_times(filters, viewer, start, end, snap)
-    marks = {p: stats.nearest_rank(cycles.hari, p) for p in (50, 70, 85, 95)}
-    wip = aging(filters, viewer, start, end, snap)
-    edges = [marks[50], marks[70], marks[85], marks[95]] if len(cycles) else []
-    wip["pita_no"] = np.searchsorted(edges, wip.umur.to_numpy(), side="left") if edges else 0
-
-    def sample(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame if len(frame) <= charts.POINTS else frame.sample(charts.POINTS, random_state=2017).sort_index()
-
-    return {"n_cycles": len(cycles), "marks": marks, "cycles": sample(cycles), "n_wip": len(wip), "wip": sample(wip)}
+    where, params = filters.without("tahap").where(viewer)
+    days = store.query(f"select hari from ({_cycles_sql(where)})", [end, start, *params], snap).hari.to_numpy()
+    marks = {p: stats.nearest_rank(days, p) for p in (50, 70, 85, 95)}
+    cycles = store.query(
+        f"""
+        with c as (select * from ({_cycles_sql(where)}) order by hash(kode_inovasi), kode_inovasi limit ?)
+        select c.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, c.selesai, c.hari
+        from c join inovasi_status s using (kode_inovasi) join inovasi i using (kode_inovasi)
+        order by c.selesai, c.kode_inovasi
+        """,
+        [end, start, *params, charts.POINTS],
+        snap,
+    )
+    # pita_no: how many of the 50/70/85/95% marks the age is above (0 = within the median).
+    edges = [marks[p] for p in (50, 70, 85, 95)] if days.size else []
+    band = " + ".join("(a.umur > ?)::int" for _ in edges) or "0"
+    (n_wip,) = store.query(f"select count(*) as n from ({_wip_sql(where)})", [start, _order(end), *params], snap).n
+    wip = store.query(
+        f"""
+        with a as (select * from ({_wip_sql(where)}) order by hash(kode_inovasi), kode_inovasi limit ?)
+        select a.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, w.nama as wilayah, s.tahap, a.umur,
+            {band} as pita_no
+        from a
+        join inovasi_status s using (kode_inovasi)
+        join inovasi i using (kode_inovasi)
+        join wilayah w on w.kode = s.kode_wilayah
+        order by a.umur desc, a.kode_inovasi
+        """,
+        [start, _order(end), *params, charts.POINTS, *(float(e) for e in edges)],
+        snap,
+    )
+    return {"n_cycles": int(days.size), "marks": marks, "cycles": cycles, "n_wip": int(n_wip), "wip": wip}
 
 
 def throughput(ctx: Ctx, start: str, end: str) -> pd.DataFrame:
@@ -176,7 +222,7 @@ def throughput(ctx: Ctx, start: str, end: str) -> pd.DataFrame:
         f"""
         with f as (
             select c.tahap, date_trunc('month', c.tanggal_capai) as bulan
-            from tahap_capai c join inovasi_status s using (kode_inovasi)
+            from tahap_capai c {_status(where, "c")}
             where c.tahap in (?, ?) and {where}
         ),
         span as (select min(bulan) lo, max(bulan) hi from f),

@@ -21,13 +21,10 @@ DIMENSIONS = {  # key → SQL expression over inovasi_status s, urusan u and wil
 
 
 def _latest(where: str) -> str:
-    return f"""
-        latest as (
-            select e.*
-            from evaluasi e join inovasi_status s using (kode_inovasi)
-            where {where}
-            qualify row_number() over (partition by e.kode_inovasi order by e.tanggal_evaluasi desc) = 1
-        )"""
+    """Latest evaluations in view (precomputed at load); joined to inovasi_status only when the
+    filters or the viewer's scope narrow the view."""
+    status = "" if where == "true" else "join inovasi_status s using (kode_inovasi)"
+    return f"latest as (select l.* from evaluasi_terakhir l {status} where {where})"
 
 
 def results_by(ctx: Ctx, dimension: str) -> pd.DataFrame:
@@ -54,10 +51,10 @@ def latest_evaluations(filters: Filters, viewer: Viewer, snapshot: Path | None =
     return store.query(
         f"""
         with {_latest(where)}
-        select l.kode_inovasi, i.nama_inovasi, l.hasil, l.penerima_manfaat, l.waktu_layanan_sebelum,
+        select l.kode_inovasi, l.nama_inovasi, l.hasil, l.penerima_manfaat, l.waktu_layanan_sebelum,
             l.waktu_layanan_sesudah, l.satuan_waktu, l.biaya_sebelum::double as biaya_sebelum,
             l.biaya_sesudah::double as biaya_sesudah, l.ikm_sebelum, l.ikm_sesudah, l.responden
-        from latest l join inovasi i using (kode_inovasi)
+        from latest l
         """,
         params,
         snapshot,

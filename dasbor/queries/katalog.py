@@ -18,20 +18,23 @@ def catalogue(ctx: Ctx, search: str = "", limit: int = LIMIT) -> tuple[pd.DataFr
     found, found_params = text_search(search, ("i.nama_inovasi", "i.perangkat_daerah", "i.kode_inovasi"))
     where, params = where + found, [*params, *found_params]
     marks = ", ".join("?" * len(OPEN_STAGES))
+    # Pick the page from inovasi_status first and fetch names for those rows only; the total is a
+    # count, not a window over every match (which would join a million names before the limit).
+    by_name = "join inovasi i using (kode_inovasi)" if found else ""
+    hits = f"select s.* from inovasi_status s {by_name} where {where}"
     frame = data.read(
         f"""
-        select i.kode_inovasi, i.nama_inovasi, w.nama as wilayah, i.perangkat_daerah, s.tahap,
+        with page as ({hits} order by s.tanggal_usulan desc, s.kode_inovasi limit ?)
+        select s.kode_inovasi, i.nama_inovasi, w.nama as wilayah, s.perangkat_daerah, s.tahap,
             s.tanggal_usulan, s.tanggal_tahap,
             case when s.tahap in ({marks}) then current_date - s.tanggal_tahap end as hari_di_tahap,
-            count(*) over () as total
-        from inovasi_status s
+            (select count(*) from ({hits})) as total
+        from page s
         join inovasi i using (kode_inovasi)
         join wilayah w on w.kode = s.kode_wilayah
-        where {where}
-        order by s.tanggal_usulan desc, i.kode_inovasi
-        limit ?
+        order by s.tanggal_usulan desc, s.kode_inovasi
         """,
-        [*OPEN_STAGES, *params, limit],
+        [*params, limit, *OPEN_STAGES, *params],
     )
     total = int(frame.total.iloc[0]) if not frame.empty else 0
     return frame.drop(columns="total"), total

@@ -71,10 +71,14 @@ def totals(filters: Filters) -> pd.Series:
 SHOWN = 1000
 
 
-def _rows_sql(filters: Filters, search: str) -> tuple[str, list]:
+def _where(filters: Filters, search: str) -> tuple[str, list]:
     where, params = filters.where_public("p")
     found, found_params = text_search(search, ("p.nama_inovasi", "p.perangkat_daerah", "p.wilayah"))
-    where, params = where + found, [*params, *found_params]
+    return where + found, [*params, *found_params]
+
+
+def _rows_sql(filters: Filters, search: str) -> tuple[str, list]:
+    where, params = _where(filters, search)
     sql = f"select {', '.join(PUBLIC_COLUMNS)} from inovasi_publik p where {where} order by p.tahun_usulan desc, p.kode_inovasi"
     return sql, params
 
@@ -82,7 +86,13 @@ def _rows_sql(filters: Filters, search: str) -> tuple[str, list]:
 def rows(filters: Filters, search: str = "", limit: int = SHOWN) -> tuple[pd.DataFrame, int]:
     """The newest ``limit`` public innovations matching, and how many match in all."""
     sql, params = _rows_sql(filters, search)
-    frame = data.read(f"select *, count(*) over () as total from ({sql}) limit ?", [*params, limit])
+    # The total as a separate count: a window over every match would fetch every column of every
+    # match before the limit (half a million rows at national scale).
+    where, where_params = _where(filters, search)
+    frame = data.read(
+        f"select *, (select count(*) from inovasi_publik p where {where}) as total from ({sql}) limit ?",
+        [*where_params, *params, limit],
+    )
     total = int(frame.total.iloc[0]) if not frame.empty else 0
     return frame.drop(columns="total"), total
 

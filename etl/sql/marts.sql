@@ -30,6 +30,37 @@ final as (
 
 select * from final;
 
+-- Each evaluated innovation's latest evaluation (Dampak reads only these; the newest date wins, and
+-- evaluasi holds one row per innovation and date), with the innovation's name for labels.
+create or replace table evaluasi_terakhir as
+with latest as (
+    select *
+    from evaluasi
+    qualify row_number() over (partition by kode_inovasi order by tanggal_evaluasi desc) = 1
+),
+
+final as (
+    select
+        l.kode_inovasi,
+        i.nama_inovasi,
+        l.tanggal_evaluasi,
+        l.hasil,
+        l.status_lanjut,
+        l.penerima_manfaat,
+        l.waktu_layanan_sebelum,
+        l.waktu_layanan_sesudah,
+        l.satuan_waktu,
+        l.biaya_sebelum,
+        l.biaya_sesudah,
+        l.ikm_sebelum,
+        l.ikm_sesudah,
+        l.responden
+    from latest as l
+    join inovasi as i using (kode_inovasi)
+)
+
+select * from final;
+
 -- The state of every innovation now: its current stage (the last one it entered), when it
 -- entered it, Kemendagri's grouping, and whether it continues after penerapan.
 create or replace table inovasi_status as
@@ -49,12 +80,6 @@ reached as (
     from tahapan as t
     join tahap_ref as r using (tahap)
     group by t.kode_inovasi
-),
-
-last_eval as (
-    select kode_inovasi, hasil, status_lanjut
-    from evaluasi
-    qualify row_number() over (partition by kode_inovasi order by tanggal_evaluasi desc) = 1
 ),
 
 current as (
@@ -103,7 +128,7 @@ final as (
     left join wilayah as w on w.kode = i.kode_wilayah
     join current as c using (kode_inovasi)
     left join reached using (kode_inovasi)
-    left join last_eval as e using (kode_inovasi)
+    left join evaluasi_terakhir as e using (kode_inovasi)
     left join tahap_ref as r on r.tahap = c.tahap
 )
 

@@ -35,8 +35,11 @@ def load(folder) -> dict[str, pd.DataFrame]:
     tahapan["tanggal"] = dates(tahapan.tanggal)
     evaluasi = pd.read_csv(folder / "evaluasi.csv", sep=";", dtype=str, keep_default_na=False)
     evaluasi["tanggal_evaluasi"] = dates(evaluasi.tanggal_evaluasi)
-    for col in ("ikm_sebelum", "ikm_sesudah"):
-        evaluasi[col] = pd.to_numeric(evaluasi[col].str.replace(",", "."), errors="coerce")
+    for col in ("ikm_sebelum", "ikm_sesudah", "waktu_layanan_sebelum", "waktu_layanan_sesudah", "penerima_manfaat"):
+        evaluasi[col] = pd.to_numeric(evaluasi[col].str.replace(".", "").str.replace(",", "."), errors="coerce")
+    for col in ("biaya_sebelum", "biaya_sesudah"):
+        cleaned = evaluasi[col].str.replace(r"^Rp\.?\s*|\.|,-$", "", regex=True).str.replace(",", ".")
+        evaluasi[col] = pd.to_numeric(cleaned, errors="coerce")
     return {"inovasi": inovasi, "tahapan": tahapan, "evaluasi": evaluasi}
 
 
@@ -81,20 +84,73 @@ def alur(d) -> dict:
     t = d["tahapan"].assign(urutan=d["tahapan"].tahap.map(ORDER)).sort_values(["kode_inovasi", "tanggal", "urutan"])
     t["berikut"] = t.groupby("kode_inovasi").tanggal.shift(-1)
     t["hari"] = (t.berikut - t.tanggal).dt.days
-    waits = t.dropna(subset=["hari"]).groupby("tahap").hari.quantile([0.5, 0.85]).unstack()
-    start = t[t.tahap == "usulan"].set_index("kode_inovasi").tanggal
-    end = t[t.tahap == "penerapan"].set_index("kode_inovasi").tanggal
-    cycle = ((end - start.reindex(end.index)).dt.days + 1).dropna()
+    moves = t.dropna(subset=["hari"])
+    waits = moves.groupby("tahap").hari.quantile([0.5, 0.85]).unstack()
+    # what is stuck: open innovations waiting in their current stage past that stage's 85th percentile
+    cur = _current(d)
+    today = pd.Timestamp.today().normalize()
+    cur["menunggu"] = (today - cur.tanggal).dt.days
+    stuck = cur[cur.menunggu > cur.tahap.map(waits[0.85])].sort_values("menunggu", ascending=False)
+    slowest = waits[0.5].idxmax()
+    by_agency = (
+        moves[moves.tahap == slowest]
+        .merge(d["inovasi"][["kode_inovasi", "perangkat_daerah"]], on="kode_inovasi")
+        .groupby("perangkat_daerah")
+        .hari.quantile([0.5, 0.85])
+        .unstack()
+    )
+    # funnel: reached each stage (a skipped stage counts as passed), exits by the stage they left from
+    reach = {stage: int((cur.urutan_maks >= n).sum()) for stage, n in ORDER.items() if stage not in EXITS}
+    exits = t[t.tahap.isin(EXITS)].merge(cur[["kode_inovasi", "urutan_maks"]], on="kode_inovasi")
+    exits = exits.groupby(["tahap", "urutan_maks"]).size()
+    # date each stage or a later one was reached, then cumulative flow per month and cycle times
+    dated = t[~t.tahap.isin(EXITS)].sort_values(["kode_inovasi", "urutan"], ascending=[True, False])
+    dated["capai"] = dated.groupby("kode_inovasi").tanggal.cummin()
+    capai = dated.pivot_table(index="kode_inovasi", columns="tahap", values="capai", aggfunc="min")
+    months = capai.apply(lambda c: c.dt.to_period("M").value_counts().sort_index().cumsum())
+    start, end = capai["usulan"], capai["penerapan"]
+    cycle = ((end - start).dt.days + 1).dropna()
+    marks = cycle.quantile([0.5, 0.7, 0.85, 0.95], interpolation="higher")
+    wip = cur[start.reindex(cur.kode_inovasi).notna().to_numpy() & (cur.urutan_maks < 6) & ~cur.tahap.isin(EXITS)]
+    age = (today - start.reindex(wip.kode_inovasi)).dt.days + 1
+    bands = np.searchsorted(marks.to_numpy(), age.to_numpy(), side="left")
     throughput = end.dt.to_period("M").value_counts().sort_index()
-    return {"waits": waits, "cycle": cycle.quantile([0.5, 0.7, 0.85, 0.95]), "throughput": throughput}
+    return {
+        "waits": waits,
+        "stuck": stuck.head(200),
+        "by_agency": by_agency,
+        "funnel": (reach, exits),
+        "cfd": months,
+        "cycle": marks,
+        "wip": np.bincount(bands, minlength=5),
+        "throughput": throughput,
+    }
+
+
+def _paired(e, before, after, by=None):
+    rows = e.dropna(subset=[before, after])
+    change = (rows[after] - rows[before]).groupby(rows[by] if by else np.zeros(len(rows)))
+    return change.agg(["size", "median", lambda c: c.quantile(0.025), lambda c: c.quantile(0.975)])
 
 
 def dampak(d) -> dict:
     e = d["evaluasi"].sort_values("tanggal_evaluasi").groupby("kode_inovasi").tail(1)
-    e = e.merge(d["inovasi"][["kode_inovasi", "urusan"]], on="kode_inovasi")
+    e = e.merge(d["inovasi"][["kode_inovasi", "urusan", "nama_inovasi"]], on="kode_inovasi")
     shares = pd.crosstab(e.urusan, e.hasil, normalize="index")
-    ikm = (e.ikm_sesudah - e.ikm_sebelum).median()
-    return {"shares": shares, "ikm": ikm}
+    ikm = _paired(e, "ikm_sebelum", "ikm_sesudah")
+    time = _paired(e, "waktu_layanan_sebelum", "waktu_layanan_sesudah", "satuan_waktu")
+    cost = _paired(e[e.biaya_sebelum > 0], "biaya_sebelum", "biaya_sesudah")
+    served = e.penerima_manfaat.agg(["sum", "median", "count"])
+    # survival after implementation: days to being stopped, or to today while still running
+    t = d["tahapan"]
+    start = t[t.tahap == "penerapan"].set_index("kode_inovasi").tanggal
+    stop = t[t.tahap == "dihentikan"].set_index("kode_inovasi").tanggal.reindex(start.index)
+    stopped = stop.notna() & (stop >= start)
+    days = (stop.where(stopped, pd.Timestamp.today().normalize()) - start).dt.days
+    events = days[stopped].value_counts().sort_index()
+    at_risk = days.size - np.searchsorted(np.sort(days.to_numpy()), events.index.to_numpy(), side="left")
+    curve = np.cumprod(1 - events.to_numpy() / at_risk)
+    return {"shares": shares, "ikm": ikm, "time": time, "cost": cost, "served": served, "survival": curve}
 
 
 def katalog(d) -> pd.DataFrame:

@@ -138,7 +138,14 @@ def bootstrap_median(values, draws: int = 2000, seed: int = 2017) -> tuple[float
         hi_rank = int(stats.binom.ppf(0.975, v.size, 0.5))
         return (float(np.median(v)), float(v[max(0, lo_rank - 1)]), float(v[min(v.size - 1, hi_rank)]))
     rng = np.random.default_rng(seed)
-    medians = np.median(rng.choice(v, size=(draws, v.size), replace=True), axis=1)
+    # Resampled in blocks of draws: 2,000 × 5,000 values at once would hold 80 MB for a moment.
+    block = max(1, 250_000 // v.size)
+    medians = np.concatenate(
+        [
+            np.median(rng.choice(v, size=(min(block, draws - i), v.size), replace=True), axis=1)
+            for i in range(0, draws, block)
+        ]
+    )
     lo, hi = np.quantile(medians, [0.025, 0.975])
     return (float(np.median(v)), float(lo), float(hi))
 

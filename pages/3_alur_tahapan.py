@@ -24,7 +24,7 @@ if waits.empty:
 # Where proposals wait: the administrative stages before the trial (a trial or an implementation lasts by design).
 waiting = waits[waits.tahap.isin(q.WAITING_STAGES)]
 slowest = (waiting if not waiting.empty else waits).sort_values("median", ascending=False).iloc[0]
-stuck = q.stuck(ctx, waits)
+stuck, n_stuck = q.stuck(ctx, waits, STUCK_SHOWN)
 c1, c2 = st.columns(2)
 c1.metric(
     t("Usulan paling lama menunggu di", "Proposals wait longest in"),
@@ -46,7 +46,7 @@ c1.caption(
 )
 c2.metric(
     t("Inovasi macet", "Stuck innovations"),
-    fmt.number(len(stuck), lang),
+    fmt.number(n_stuck, lang),
     help=t(
         "Inovasi yang belum selesai dan sudah menunggu di tahapnya lebih lama dari 85% perpindahan yang pernah terjadi dari tahap itu.",
         "Unfinished innovations waiting in their stage longer than 85% of past moves out of that stage.",
@@ -73,43 +73,33 @@ if stuck.empty:
         )
     )
 else:
-    shown = stuck.assign(tahap=stuck.tahap.map(L), tanggal_tahap=stuck.tanggal_tahap.dt.strftime("%d-%m-%Y"))
-    # What a Bupati reads first: which innovation, where it waits, for how long; identifiers last.
-    shown = shown[
-        [
-            "nama_inovasi",
-            "tahap",
-            "hari_menunggu",
-            "p85",
-            "perangkat_daerah",
-            "wilayah",
-            "tanggal_tahap",
-            "n_riwayat",
-            "kode_inovasi",
-        ]
-    ]
-    shown = shown.rename(
-        columns={
-            "kode_inovasi": t("Kode", "Code"),
+
+    def present(frame):
+        """What a Bupati reads first: which innovation, where it waits, for how long; identifiers last."""
+        frame = frame.assign(tahap=frame.tahap.map(L), tanggal_tahap=frame.tanggal_tahap.dt.strftime("%d-%m-%Y"))
+        columns = {
             "nama_inovasi": t("Inovasi", "Innovation"),
-            "wilayah": t("Wilayah", "Region"),
-            "perangkat_daerah": t("Perangkat daerah", "Agency"),
             "tahap": t("Tahap", "Stage"),
-            "tanggal_tahap": t("Masuk tahap", "Entered"),
             "hari_menunggu": t("Hari menunggu", "Days waiting"),
             "p85": t("Batas 85% (hari)", "85% line (days)"),
+            "perangkat_daerah": t("Perangkat daerah", "Agency"),
+            "wilayah": t("Wilayah", "Region"),
+            "tanggal_tahap": t("Masuk tahap", "Entered"),
             "n_riwayat": t("Perpindahan dalam riwayat", "Moves in history"),
+            "kode_inovasi": t("Kode", "Code"),
         }
-    )
-    if len(shown) > STUCK_SHOWN:
+        return frame[list(columns)].rename(columns=columns)
+
+    shown = present(stuck)
+    if n_stuck > len(shown):
         st.caption(
             t(
-                f"Menampilkan {STUCK_SHOWN} yang terlama dari {fmt.number(len(shown), lang)}; CSV memuat semuanya.",
-                f"Showing the {STUCK_SHOWN} oldest of {fmt.number(len(shown), lang)}; the CSV holds them all.",
+                f"Menampilkan {len(shown)} yang terlama dari {fmt.number(n_stuck, lang)}; CSV memuat semuanya.",
+                f"Showing the {len(shown)} oldest of {fmt.number(n_stuck, lang)}; the CSV holds them all.",
             )
         )
-    st.dataframe(shown.head(STUCK_SHOWN), hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
-    charts.download(shown, "inovasi_macet", lang, "macet")
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
+    charts.download(shown, "inovasi_macet", lang, "macet", full=lambda: present(q.stuck(ctx, waits)[0]))
 
 # Stage funnel with conversion and exits
 reach, exits = q.funnel(ctx)

@@ -137,8 +137,10 @@ def test_stuck_are_open_items_past_the_85th_percentile_of_their_stage(flow):
     waits = alur.stage_waits(flow).set_index("tahap")
     # finished moves out of kajian: A after 30 days, D after 46; B and C skipped it, E is still there
     assert waits.loc["kajian", "n"] == 2 and waits.loc["kajian", "p85"] == 46
-    stuck = alur.stuck(flow, alur.stage_waits(flow))
-    assert "E" in set(stuck.kode_inovasi)
+    stuck, total = alur.stuck(flow, alur.stage_waits(flow))
+    assert "E" in set(stuck.kode_inovasi) and total == len(stuck)
+    first, total_limited = alur.stuck(flow, alur.stage_waits(flow), limit=1)
+    assert total_limited == total and first.kode_inovasi.tolist() == stuck.kode_inovasi[:1].tolist()
     e = stuck.set_index("kode_inovasi").loc["E"]
     assert (e.tahap, e.p85, e.n_riwayat) == ("kajian", 46, 2)
     # An innovation waits only against its own stage's line: nothing is stuck where no move finished.
@@ -169,7 +171,15 @@ def test_alur_page_answers_what_is_stuck_and_where_proposals_wait(sample_data):
     assert labels["Usulan paling lama menunggu di"] in {"Usulan", "Kajian", "Layak", "Penetapan"}
     stuck_table = at.dataframe[0].value
     assert list(stuck_table["Hari menunggu"]) == sorted(stuck_table["Hari menunggu"], reverse=True)
-    assert int(labels["Inovasi macet"].replace(".", "")) == len(stuck_table)
+    from dasbor.access import NATIONAL
+    from dasbor.filters import Filters
+    from dasbor.frame import Ctx
+
+    ctx = Ctx("alur", "id", Filters(), NATIONAL)
+    everything, total = alur.stuck(ctx, alur.stage_waits(ctx))
+    assert int(labels["Inovasi macet"].replace(".", "")) == total == len(everything)
+    assert len(stuck_table) == min(total, 200)
+    assert list(stuck_table["Kode"]) == everything.kode_inovasi[: len(stuck_table)].tolist()
     end = next(s for s in at.selectbox if s.label == "Tahap selesai")
     end.set_value("penetapan").run()
     assert not at.exception

@@ -45,8 +45,9 @@ def stage_waits(ctx: Ctx) -> pd.DataFrame:
     )
 
 
-def stuck(ctx: Ctx, waits: pd.DataFrame) -> pd.DataFrame:
-    """Open innovations waiting in their stage longer than 85% of finished waits in that stage.
+def stuck(ctx: Ctx, waits: pd.DataFrame, limit: int | None = None) -> tuple[pd.DataFrame, int]:
+    """Open innovations waiting in their stage longer than 85% of finished waits in that stage, the
+    longest waits first (at most ``limit``), and how many there are in all.
 
     ``waits`` is ``stage_waits(ctx)``: its p85 per stage is bound here, not computed a second time
     over every stage move in the country."""
@@ -57,19 +58,29 @@ def stuck(ctx: Ctx, waits: pd.DataFrame) -> pd.DataFrame:
     else:
         hist = "(select * from (values " + ", ".join(["(?, ?::bigint, ?::bigint)"] * len(lines)) + ") v(tahap, p85, n))"
         hist_params = [v for r in lines.itertuples() for v in (r.tahap, int(r.p85), int(r.n))]
-    return data.read(
-        f"""
-        select s.kode_inovasi, i.nama_inovasi, w.nama as wilayah, s.perangkat_daerah, s.tahap,
-            s.tanggal_tahap, current_date - s.tanggal_tahap as hari_menunggu, h.p85, h.n as n_riwayat
-        from inovasi_status s
-        join inovasi i using (kode_inovasi)
-        join wilayah w on w.kode = s.kode_wilayah
-        join {hist} h on h.tahap = s.tahap
+    waiting = f"""
+        select s.kode_inovasi, s.kode_wilayah, s.perangkat_daerah, s.tahap, s.tanggal_tahap,
+            current_date - s.tanggal_tahap as hari_menunggu, h.p85, h.n as n_riwayat
+        from inovasi_status s join {hist} h on h.tahap = s.tahap
         where {where} and s.tanggal_tahap is not null and current_date - s.tanggal_tahap > h.p85
-        order by hari_menunggu desc, s.kode_inovasi
+    """
+    # Names only for the rows shown: at national scale tens of thousands of innovations are stuck.
+    frame = data.read(
+        f"""
+        with page as ({waiting} order by hari_menunggu desc, s.kode_inovasi {"limit ?" if limit else ""})
+        select p.kode_inovasi, i.nama_inovasi, w.nama as wilayah, p.perangkat_daerah, p.tahap,
+            p.tanggal_tahap, p.hari_menunggu, p.p85, p.n_riwayat
+        from page p
+        join inovasi i using (kode_inovasi)
+        join wilayah w on w.kode = p.kode_wilayah
+        order by p.hari_menunggu desc, p.kode_inovasi
         """,
-        [*hist_params, *params],
+        [*hist_params, *params, *([limit] if limit else [])],
     )
+    if limit is None or len(frame) < limit:
+        return frame, len(frame)
+    total = data.read(f"select count(*) as n from ({waiting})", [*hist_params, *params]).n.iloc[0]
+    return frame, int(total)
 
 
 def funnel(ctx: Ctx) -> tuple[pd.DataFrame, pd.DataFrame]:

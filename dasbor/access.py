@@ -25,10 +25,13 @@ class Viewer:
 NATIONAL = Viewer("nasional", name="nasional")
 
 
+UNRESTRICTED = "true"  # the condition of a viewer who may see every region
+
+
 def scope_sql(viewer: Viewer, column: str) -> tuple[str, list]:
     """A condition limiting ``column`` (a region code) to what ``viewer`` may see."""
     if viewer.national:
-        return "true", []
+        return UNRESTRICTED, []
     if viewer.role == "daerah" and viewer.wilayah:
         codes = list(viewer.wilayah)
         provinces = [c for c in codes if "." not in c]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from dasbor.access import NATIONAL, Viewer, scope_sql
+from dasbor.access import NATIONAL, UNRESTRICTED, Viewer, scope_sql
 from dasbor.i18n import options
 
 LIST_FILTERS = {  # URL key → (column of inovasi_status, label domain)
@@ -105,6 +105,14 @@ class Filters:
             clauses.append(f"{alias}.urusan in ({', '.join('?' * len(self.urusan))})")
             params += list(self.urusan)
         return " and ".join(clauses), params
+
+    @staticmethod
+    def status_join(where: str, alias: str) -> str:
+        """The join to ``inovasi_status s`` through which ``where`` (from :meth:`where`) applies to a
+        table ``alias`` keyed by kode_inovasi. None when the condition narrows nothing (a national
+        viewer, no filter: the Deputy's default), where at a million innovations that join would be
+        most of a query's time; any scope or filter keeps it."""
+        return "" if where == UNRESTRICTED else f"join inovasi_status s on s.kode_inovasi = {alias}.kode_inovasi"
 
     def where_public(self, alias: str = "p") -> tuple[str, list]:
         """The filters alone, for ``inovasi_publik`` only: that table holds nothing the public may not see."""

@@ -113,8 +113,7 @@ def run(
     with lock:
         current = store.current_snapshot(root)
         target = store.new_snapshot_path(root) if write else None
-        con = duckdb.connect(config=store.DUCKDB_CONFIG)
-        try:
+        with _draft(target) as con:
             if write:
                 if current:
                     shutil.copyfile(current, target)
@@ -128,21 +127,28 @@ def run(
             if write:
                 report.load_id = _load(con, batch, report, user)
                 con.execute("detach db")
-        except (duckdb.Error, ValidationError) as exc:
-            con.close()
-            if target:
-                target.unlink(missing_ok=True)
-            raise LoadError(f"basis data / database: {str(exc).splitlines()[0]}") from exc
-        except BaseException:
-            con.close()
-            if target:
-                target.unlink(missing_ok=True)
-            raise
-        con.close()
         if write:
             store.publish(target, root)
             report.snapshot = target.name
     return report
+
+
+@contextlib.contextmanager
+def _draft(target: Path | None):
+    """A working connection for writing ``target`` (None: nothing is written). On any failure the
+    unpublished file is deleted, and a database or validation error becomes a one-line LoadError."""
+    con = duckdb.connect(config=store.DUCKDB_CONFIG)
+    try:
+        yield con
+    except BaseException as exc:
+        con.close()  # before deleting: closing must not write the file (or its WAL) back
+        if target:
+            target.unlink(missing_ok=True)
+            Path(f"{target}.wal").unlink(missing_ok=True)
+        if isinstance(exc, (duckdb.Error, ValidationError)):
+            raise LoadError(f"basis data / database: {str(exc).splitlines()[0]}") from exc
+        raise
+    con.close()
 
 
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -321,21 +327,12 @@ def rebuild(data_dir: Path | None = None) -> Report:
         if current is None:
             raise LoadError("belum ada data untuk dibangun ulang / no data loaded yet")
         target = store.new_snapshot_path(root)
-        shutil.copyfile(current, target)
-        con = duckdb.connect(config=store.DUCKDB_CONFIG)
-        try:
+        with _draft(target) as con:
+            shutil.copyfile(current, target)
             con.execute(f"attach {lit(str(target))} as db")
             _ensure_schema(con)
             _build_marts(con, report)
             con.execute("detach db")
-        except duckdb.Error as exc:
-            target.unlink(missing_ok=True)
-            raise LoadError(f"basis data / database: {str(exc).splitlines()[0]}") from exc
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
-        finally:
-            con.close()
         store.publish(target, root)
         report.snapshot = target.name
     return report

@@ -408,3 +408,18 @@ def test_rebuild_restores_derived_tables_an_older_snapshot_lacks(tmp_path, data_
     assert after != before and marts_missing(after) == []
     assert table("select kode_inovasi from inovasi order by 1").kode_inovasi.tolist() == ["A", "B"]
     assert table("select count(*) n from muatan").n[0] == 1  # a rebuild is not a load
+
+
+def test_a_load_failing_its_checks_publishes_nothing_and_leaves_no_draft(tmp_path, data_dir, monkeypatch):
+    from etl import checks
+    from etl.load import LoadError
+
+    write_csv(tmp_path, "inovasi.csv", INOVASI_HEADER, [inovasi_row("A")])
+    assert run([tmp_path], write=True).exit_code == 0
+    before = store.current_snapshot()
+    monkeypatch.setattr(checks, "violations", lambda con: ["inovasi: dibuat gagal untuk uji"])
+    write_csv(tmp_path, "inovasi.csv", INOVASI_HEADER, [inovasi_row("A"), inovasi_row("B")])
+    with pytest.raises(LoadError, match="dibuat gagal untuk uji"):
+        run([tmp_path], write=True)
+    assert store.current_snapshot() == before
+    assert sorted(p.name for p in (data_dir / "snapshots").iterdir()) == [before.name]

@@ -23,13 +23,6 @@ def _order(stage: str) -> int:
     return FLOW_STAGES.index(stage) + 1
 
 
-def _status(where: str, alias: str) -> str:
-    """The join to inovasi_status that filters and scope apply through. Nothing to join when nothing
-    narrows the view (a national user with no filter, the Deputy's default): at a million
-    innovations that join is most of each query's time."""
-    return "" if where == "true" else f"join inovasi_status s on s.kode_inovasi = {alias}.kode_inovasi"
-
-
 def stage_waits(ctx: Ctx) -> pd.DataFrame:
     """Per stage, finished waits in it (days until the next stage or an exit): median, p85, count."""
     where, params = ctx.where()
@@ -37,7 +30,7 @@ def stage_waits(ctx: Ctx) -> pd.DataFrame:
         f"""
         select t.dari_tahap as tahap, count(*) as n,
             quantile_disc(t.hari, 0.5) as median, quantile_disc(t.hari, 0.85) as p85
-        from tahapan_transisi t {_status(where, "t")}
+        from tahapan_transisi t {Filters.status_join(where, "t")}
         where t.ke_tahap is not null and {where}
         group by 1
         """,
@@ -97,7 +90,7 @@ def funnel(ctx: Ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
     exits = data.read(
         f"""
         select k.keluar, k.dari_urutan, count(*) as jumlah
-        from tahap_keluar k {_status(where, "k")}
+        from tahap_keluar k {Filters.status_join(where, "k")}
         where {where} group by all
         """,
         params,
@@ -114,7 +107,7 @@ def cfd(ctx: Ctx, grain: str) -> pd.DataFrame:
         f"""
         with f as (
             select c.tahap, c.urutan, date_trunc('{grain}', c.tanggal_capai) as periode
-            from tahap_capai c {_status(where, "c")} where {where}
+            from tahap_capai c {Filters.status_join(where, "c")} where {where}
         ),
         span as (select min(periode) lo, max(periode) hi from f),
         calendar as (
@@ -138,7 +131,7 @@ def _cycles_sql(where: str) -> str:
         select b.kode_inovasi, e.tanggal_capai as selesai, e.tanggal_capai - b.tanggal_capai + 1 as hari
         from tahap_capai b
         join tahap_capai e on e.kode_inovasi = b.kode_inovasi and e.tahap = ?
-        {_status(where, "b")}
+        {Filters.status_join(where, "b")}
         where b.tahap = ? and {where}
     """
 
@@ -233,7 +226,7 @@ def throughput(ctx: Ctx, start: str, end: str) -> pd.DataFrame:
         f"""
         with f as (
             select c.tahap, date_trunc('month', c.tanggal_capai) as bulan
-            from tahap_capai c {_status(where, "c")}
+            from tahap_capai c {Filters.status_join(where, "c")}
             where c.tahap in (?, ?) and {where}
         ),
         span as (select min(bulan) lo, max(bulan) hi from f),

@@ -21,10 +21,8 @@ DIMENSIONS = {  # key → SQL expression over inovasi_status s, urusan u and wil
 
 
 def _latest(where: str) -> str:
-    """Latest evaluations in view (precomputed at load); joined to inovasi_status only when the
-    filters or the viewer's scope narrow the view."""
-    status = "" if where == "true" else "join inovasi_status s using (kode_inovasi)"
-    return f"latest as (select l.* from evaluasi_terakhir l {status} where {where})"
+    """Latest evaluations in view (precomputed at load)."""
+    return f"latest as (select l.* from evaluasi_terakhir l {Filters.status_join(where, 'l')} where {where})"
 
 
 def results_by(ctx: Ctx, dimension: str) -> pd.DataFrame:

@@ -23,6 +23,10 @@ KEYS = {
 
 RULES = (
     (
+        "tahap_ref numbers its non-exit stages 1..8 (tahap_capai has one slot per stage)",
+        "select ((select list(urutan order by urutan) from {db}.tahap_ref where not keluar) <> range(1, 9))::int",
+    ),
+    (
         "tahapan.tahap is a stage code",
         "select count(*) from {db}.tahapan where tahap not in (select tahap from {db}.tahap_ref)",
     ),

@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -124,15 +124,14 @@ def _read_csv(path: Path, name: str, table: Table) -> Sheet:
     delimiter = max((";", ",", "\t"), key=head.count)
     headers = next(csv.reader([head.rstrip("\r")], delimiter=delimiter))
     mapped, notices = _columns(table, headers, name, None)
-    body_end = len(raw.rstrip())
-    # The fast reader drops blank lines, which would shift row numbers: use it only without them.
-    if not re.search(rb"\n[ \t\r]*\n", raw[:body_end]):
-        try:
-            data = _arrow_csv(raw, headers, mapped, delimiter)
-            return Sheet(table, name, None, data, notices=notices)
-        except pa.ArrowInvalid as exc:
-            if "UTF8" in str(exc) or "utf8" in str(exc).lower():
-                raise ReadError(_not_utf8(name)) from None
+    # The fast reader numbers rows as a person does only when every line is a record: it stops at a
+    # blank line or a row of the wrong shape, and the careful reader below takes the file instead.
+    try:
+        data = _arrow_csv(raw, headers, mapped, delimiter)
+        return Sheet(table, name, None, data, notices=notices)
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) or "utf8" in str(exc).lower():
+            raise ReadError(_not_utf8(name)) from None
     return _python_csv(raw, name, table, headers, mapped, delimiter, notices)
 
 
@@ -145,10 +144,17 @@ def _not_utf8(name: str) -> str:
 def _arrow_csv(raw: bytes, headers: list[str], mapped: list, delimiter: str) -> pa.Table:
     names = [f"c{i}" for i in range(len(headers))]
     keep = {f"c{i}": col for i, col in enumerate(mapped) if col}
+    end = len(raw)  # trailing blank lines end the file, they are not blank rows
+    while end and raw[end - 1] in b" \t\r\n":
+        end -= 1
     table = pacsv.read_csv(
-        io.BytesIO(raw),
+        pa.BufferReader(pa.py_buffer(raw).slice(0, end)),
         read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=b'"' in raw),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter,
+            newlines_in_values=b'"' in raw,
+            ignore_empty_lines=False,  # a blank line fails the read (see above) instead of vanishing
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names},
             include_columns=list(keep),
@@ -157,7 +163,7 @@ def _arrow_csv(raw: bytes, headers: list[str], mapped: list, delimiter: str) -> 
         ),
     )
     table = table.rename_columns([keep[n] for n in table.column_names])
-    rows = pa.array(range(2, table.num_rows + 2), type=pa.int64())
+    rows = pa.array(np.arange(2, table.num_rows + 2, dtype=np.int64))
     return table.append_column("_row", rows)
 
 

@@ -27,7 +27,12 @@ PREDIKAT_MACRO = (
 
 
 def _e(col_sql: str, value_sql: str, cond: str, why_sql: str, why_en_sql: str) -> str:
-    return (
+    return _rule(col_sql, value_sql, cond, why_sql, why_en_sql)[1]
+
+
+def _rule(col_sql: str, value_sql: str, cond: str, why_sql: str, why_en_sql: str) -> tuple[str, str]:
+    """(condition, error expression): the error a row gets when the condition holds."""
+    return cond, (
         f"case when {cond} then {{'kolom': {col_sql}, 'nilai': {value_sql}, "
         f"'alasan': {why_sql}, 'alasan_en': {why_en_sql}}} end"
     )
@@ -76,15 +81,18 @@ def row_errors(table: Table) -> list[str]:
     return []
 
 
-def _append(con: duckdb.DuckDBPyConnection, name: str, joins: str, errors: list[str]) -> None:
-    """Collect the rows these rules break into ``x_<name>``; merged into ``_errors`` by ``_merge``."""
+def _append(con: duckdb.DuckDBPyConnection, name: str, joins: str, rules: list[tuple[str, str]]) -> None:
+    """Collect the rows these rules break into ``x_<name>``; merged into ``_errors`` by ``_merge``.
+    Error lists are built only for the rows that break a rule, not for the millions that do not."""
+    broken = " or ".join(f"coalesce({cond}, false)" for cond, _ in rules)
     con.execute(
         f"""
         insert into x_{name}
         select _file, _sheet, _row, e from (
             select v._file, v._sheet, v._row,
-                unnest(list_filter([{", ".join(errors)}], lambda e: e is not null)) as e
+                unnest(list_filter([{", ".join(e for _, e in rules)}], lambda e: e is not null)) as e
             from v_{name} v {joins}
+            where {broken}
         )
         """
     )
@@ -125,7 +133,7 @@ def _duplicates(con, table: Table) -> None:
             window w as (partition by {key} order by _file, _sheet, _row)
         ) d on d._file = v._file and d._sheet is not distinct from v._sheet and d._row = v._row""",
         [
-            _e(
+            _rule(
                 f"'{table.key[-1]}'",
                 f"v.{table.key[-1]}::varchar",
                 "d.n > 1",
@@ -158,14 +166,14 @@ def _references(con, table: Table, batch_tables: list[str], has_db: bool, date_c
     where = _where("b._file", "b._sheet", "b._row")
     where_en = _where("b._file", "b._sheet", "b._row", "row")
     errors = [
-        _e(
+        _rule(
             "'kode_inovasi'",
             "v.kode_inovasi",
             "v.kode_inovasi is not null and b.ok = false",
             f"'inovasi ini ditolak di ' || {where} || '; perbaiki baris itu lalu muat ulang keduanya'",
             f"'this innovation was rejected at ' || {where_en} || '; fix that row and load both again'",
         ),
-        _e(
+        _rule(
             "'kode_inovasi'",
             "v.kode_inovasi",
             "v.kode_inovasi is not null and b.kode_inovasi is null and o.kode_inovasi is null",
@@ -176,7 +184,7 @@ def _references(con, table: Table, batch_tables: list[str], has_db: bool, date_c
     if date_col:
         proposed = "coalesce(case when b.ok then b.tanggal_usulan end, o.tanggal_usulan)"
         errors.append(
-            _e(
+            _rule(
                 f"'{date_col}'",
                 f"strftime(v.{date_col}, '%d/%m/%Y')",
                 f"v.{date_col} < {proposed}",
@@ -195,7 +203,7 @@ def _region_collision(con, has_db: bool) -> None:
         "inovasi",
         "left join db.inovasi o on o.kode_inovasi = v.kode_inovasi left join db.wilayah w on w.kode = o.kode_wilayah",
         [
-            _e(
+            _rule(
                 "'kode_inovasi'",
                 "v.kode_inovasi",
                 "o.kode_wilayah is not null and v.kode_wilayah is not null and o.kode_wilayah <> v.kode_wilayah",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from dasbor.reference import RegionResolver, alias_rows, norm_key, urusan_rows
@@ -86,11 +87,18 @@ def _register_raw(con, table: Table, sheets: list[Sheet]) -> None:
         n = data.num_rows
         for col in table.columns:
             if col.name not in data.column_names:
-                data = data.append_column(col.name, pa.array([""] * n, pa.string()))
-        data = data.append_column("_file", pa.array([sheet.file] * n, pa.string()))
-        data = data.append_column("_sheet", pa.array([sheet.sheet] * n, pa.string()))
+                data = data.append_column(col.name, pa.nulls(n, pa.string()))
+        data = data.append_column("_file", _same(sheet.file, n))
+        data = data.append_column("_sheet", _same(sheet.sheet, n))
         parts.append(data.select([c.name for c in table.columns] + ["_file", "_sheet", "_row"]))
     con.register(f"raw_{table.name}", pa.concat_tables(parts))
+
+
+def _same(text: str | None, n: int) -> pa.Array:
+    """``text`` on every one of ``n`` rows, as a dictionary (a list of millions costs seconds)."""
+    if text is None:
+        return pa.nulls(n, pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([text], pa.string()))
 
 
 def _map_regions(con, name: str, resolver: RegionResolver) -> None:
@@ -120,16 +128,17 @@ def _map_urusan(con, name: str) -> None:
 
 
 def lookup_sql(table: Table) -> list[str]:
-    """Per date or enum column, its distinct texts parsed once: ``lk_<table>_<column>(raw, v)``."""
+    """Per date or enum column, its distinct texts parsed once: ``lk_<table>_<column>(teks, v)``,
+    keyed by the text as read (trimming millions of cells only to find a few distinct ones is slow)."""
     out = []
     for c in table.columns:
-        lk, raw = f"lk_{table.name}_{c.name}", f"isi({c.name})"
-        distinct = f"select distinct {raw} as raw from raw_{table.name} where {raw} is not null"
+        lk = f"lk_{table.name}_{c.name}"
+        distinct = f"select teks, isi(teks) as raw from (select distinct {c.name} as teks from raw_{table.name})"
         if c.kind == "tanggal":
-            out.append(f"create or replace temp table {lk} as select raw, parse_tanggal(raw) as v from ({distinct})")
+            out.append(f"create or replace temp table {lk} as select teks, parse_tanggal(raw) as v from ({distinct})")
         elif c.kind == "enum":
             out.append(
-                f"create or replace temp table {lk} as select d.raw, a.kanonik as v from ({distinct}) d "
+                f"create or replace temp table {lk} as select d.teks, a.kanonik as v from ({distinct}) d "
                 f"left join alias a on a.domain = {lit(c.domain)} and a.kunci = kunci(d.raw)"
             )
     return out
@@ -154,7 +163,7 @@ def _column_sql(c: Column, table: Table) -> tuple[str, str, list[str], str]:
     elif c.kind == "tanggal":
         # Few distinct dates stand behind many rows: parse each distinct text once (lookup_sql).
         lk = f"lk_{table.name}_{c.name}"
-        join, typed = f"left join {lk} on {lk}.raw = src.{r}", f"{lk}.v"
+        join, typed = f"left join {lk} on {lk}.teks = src.{c.name}__t", f"{lk}.v"
         errs += [
             _err(
                 c.name,
@@ -203,7 +212,7 @@ def _column_sql(c: Column, table: Table) -> tuple[str, str, list[str], str]:
             errs.append(_err(c.name, r, f"{typed} > {c.hi}", f"lebih dari {c.hi:g}", f"more than {c.hi:g}"))
     elif c.kind == "enum":
         lk = f"lk_{table.name}_{c.name}"
-        join, typed = f"left join {lk} on {lk}.raw = src.{r}", f"{lk}.v"
+        join, typed = f"left join {lk} on {lk}.teks = src.{c.name}__t", f"{lk}.v"
         if c.domain == "ya_tidak":
             typed = f"coalesce({lk}.v = 'true', true)"
         choices = ", ".join(DOMAINS[c.domain])
@@ -251,6 +260,9 @@ def row_sql(table: Table) -> str:
     for c in table.columns:
         clean, typed, errs, join = _column_sql(c, table)
         cleans.append(f"isi({c.name}) as {c.name}__r")
+        if c.kind in ("tanggal", "enum"):
+            cleans.append(f"{c.name} as {c.name}__t")  # the text as read, for its lookup table
+            cleaned.append(f"{c.name}__t")
         if clean != "null":
             cleans.append(f"{clean.replace(f'{c.name}__r', f'isi({c.name})')} as {c.name}__c")
             cleaned.append(f"{c.name}__c")
@@ -269,7 +281,9 @@ def row_sql(table: Table) -> str:
                 list_filter([{", ".join(errors)}], lambda e: e is not null) as _cell_errors
             from src {" ".join(joins)}
         )
-        select * exclude ({", ".join([*cleaned, "_cell_errors"])}),
+        -- the typed columns, the errors, and where the row came from; the raw texts were needed only
+        -- to describe the errors
+        select * exclude ({", ".join([*cleaned, *(f"{c.name}__r" for c in table.columns), "_cell_errors"])}),
             list_concat(_cell_errors, list_filter([{", ".join(row_rules)}], lambda e: e is not null)) as _errors
         from typed
     """

@@ -53,7 +53,9 @@ def flow(tmp_path):
 
 def reached(kode: str) -> dict[str, tuple[str, bool]]:
     rows = store.query(
-        "select tahap, strftime(tanggal_capai, '%Y-%m-%d') d, dilewati from tahap_capai where kode_inovasi = ?", [kode]
+        "select tahap, strftime(tanggal_capai, '%Y-%m-%d') d, dilewati from tahap_capai where kode_inovasi = ? "
+        "order by urutan",
+        [kode],
     )
     return {r.tahap: (r.d, bool(r.dilewati)) for r in rows.itertuples()}
 
@@ -62,6 +64,17 @@ def test_skipped_stages_take_the_next_stage_date(flow):
     got = reached("B")
     assert got["kajian"] == ("2020-03-01", True) and got["layak"] == ("2020-03-01", True)
     assert got["penetapan"] == ("2020-03-01", False) and "uji_coba" not in got
+
+
+def test_the_last_stages_and_a_skipped_one_near_the_top(tmp_path):
+    steps = [("usulan", "01/01/2021"), ("penerapan", "01/06/2021"), ("evaluasi", "01/12/2021")]
+    write_csv(tmp_path, "inovasi.csv", INOVASI_HEADER, [inovasi_row("F", tanggal="01/01/2021")])
+    write_csv(tmp_path, "tahapan.csv", ["kode_inovasi", "tahap", "tanggal"], [["F", t, d] for t, d in steps])
+    assert run([tmp_path], write=True).exit_code == 0
+    got = reached("F")
+    assert list(got) == ["usulan", "kajian", "layak", "penetapan", "uji_coba", "penerapan", "pelembagaan", "evaluasi"]
+    assert got["usulan"] == ("2021-01-01", False) and got["uji_coba"] == ("2021-06-01", True)
+    assert got["pelembagaan"] == ("2021-12-01", True) and got["evaluasi"] == ("2021-12-01", False)
 
 
 def test_backwards_move_keeps_the_last_entry_and_the_current_stage(flow):

@@ -320,6 +320,32 @@ def test_blank_lines_and_broken_rows_keep_row_numbers_as_a_person_sees_them(tmp_
     assert set(table("select kode_inovasi from inovasi").kode_inovasi) == {"A", "D"}
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_blank_and_space_only_lines_and_trailing_blank_lines_keep_row_numbers(tmp_path, newline):
+    path = tmp_path / "inovasi.csv"
+    lines = [
+        ",".join(INOVASI_HEADER),
+        ",".join(inovasi_row("A")),
+        " \t",
+        ",".join(inovasi_row("B", tanggal="x")),
+        "",
+        ",".join(inovasi_row("C", tanggal="y")),
+    ]
+    path.write_bytes((newline.join(lines) + newline * 3).encode())
+    report = run([path], write=True)
+    assert sorted((r["row"], r["column"]) for r in report.rejected) == [(4, "tanggal_usulan"), (6, "tanggal_usulan")]
+    assert report.tables["inovasi"]["read"] == 3
+
+
+def test_trailing_blank_lines_alone_are_not_rows(tmp_path):
+    path = tmp_path / "inovasi.csv"
+    lines = [",".join(INOVASI_HEADER), ",".join(inovasi_row("A")), ",".join(inovasi_row("B", tanggal="x"))]
+    path.write_bytes(("\r\n".join(lines) + "\r\n\r\n  \r\n").encode())
+    report = run([path], write=True)
+    assert [(r["row"], r["column"]) for r in report.rejected] == [(3, "tanggal_usulan")]
+    assert report.tables["inovasi"] == {"read": 2, "loaded": 1, "rejected": 1, "changed": 1}
+
+
 def test_exit_codes(tmp_path, capsys):
     good = write_csv(tmp_path / "good", "inovasi.csv", INOVASI_HEADER, [inovasi_row("A")])
     assert main(["load", str(good)]) == 0
@@ -408,6 +434,26 @@ def test_rebuild_restores_derived_tables_an_older_snapshot_lacks(tmp_path, data_
     assert after != before and marts_missing(after) == []
     assert table("select kode_inovasi from inovasi order by 1").kode_inovasi.tolist() == ["A", "B"]
     assert table("select count(*) n from muatan").n[0] == 1  # a rebuild is not a load
+
+
+def test_post_load_checks_name_each_broken_invariant(tmp_path, data_dir):
+    import duckdb
+
+    from etl.checks import violations
+
+    write_csv(tmp_path, "inovasi.csv", INOVASI_HEADER, [inovasi_row("A"), inovasi_row("B")])
+    assert run([tmp_path], write=True).exit_code == 0
+    store.close_readers()
+    with duckdb.connect() as con:
+        con.execute("attach ? as db", [str(store.current_snapshot())])
+        assert violations(con) == []
+        con.execute("insert into db.inovasi_status select * from db.inovasi_status where kode_inovasi = 'A'")
+        con.execute("update db.tahap_ref set urutan = 9 where tahap = 'evaluasi'")
+        broken = violations(con)
+    assert any(b.startswith("inovasi_status: key (kode_inovasi) not unique: 1 keys") for b in broken)
+    assert any(b.startswith("tahap_ref numbers its non-exit stages 1..8") for b in broken)
+    assert any(b.startswith("inovasi_status has every innovation: -1 rows") for b in broken)
+    assert len(broken) == 3
 
 
 def test_a_load_failing_its_checks_publishes_nothing_and_leaves_no_draft(tmp_path, data_dir, monkeypatch):

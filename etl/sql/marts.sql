@@ -2,30 +2,21 @@
 -- histories themselves.
 
 -- One row per innovation and stage entry, in the order the innovation moved. Ties on the same
--- date are ordered by the stage order, so a decree and a trial on one day read forward.
+-- date are ordered by the stage order, so a decree and a trial on one day read forward. One window
+-- (one sort of the millions of stage rows) numbers the entries and finds each one's successor.
 create or replace table tahapan_transisi as
-with entries as (
+with final as (
     select
         t.kode_inovasi,
-        t.tahap,
-        t.tanggal,
-        r.urutan,
-        row_number() over (partition by t.kode_inovasi order by t.tanggal, r.urutan) as langkah
+        row_number() over w as langkah,
+        t.tahap as dari_tahap,
+        t.tanggal as dari_tanggal,
+        lead(t.tahap) over w as ke_tahap,
+        lead(t.tanggal) over w as ke_tanggal,
+        lead(t.tanggal) over w - t.tanggal as hari
     from tahapan as t
     join tahap_ref as r using (tahap)
-),
-
-final as (
-    select
-        kode_inovasi,
-        langkah,
-        tahap as dari_tahap,
-        tanggal as dari_tanggal,
-        lead(tahap) over w as ke_tahap,
-        lead(tanggal) over w as ke_tanggal,
-        lead(tanggal) over w - tanggal as hari
-    from entries
-    window w as (partition by kode_inovasi order by langkah)
+    window w as (partition by t.kode_inovasi order by t.tanggal, r.urutan, t.tahap)
 )
 
 select * from final;
@@ -64,22 +55,19 @@ select * from final;
 -- The state of every innovation now: its current stage (the last one it entered), when it
 -- entered it, Kemendagri's grouping, and whether it continues after penerapan.
 create or replace table inovasi_status as
-with last_entry as (
-    select kode_inovasi, dari_tahap as tahap, dari_tanggal as tanggal_tahap, langkah as jumlah_tahap
-    from tahapan_transisi
-    where ke_tahap is null
-),
-
-reached as (
+with history as (
+    -- one pass over the entries: the last one entered, and the furthest stages reached
     select
-        t.kode_inovasi,
-        max(t.tanggal) filter (where t.tahap = 'penetapan') as tanggal_penetapan,
-        max(t.tanggal) filter (where t.tahap = 'penerapan') as tanggal_penerapan,
+        x.kode_inovasi,
+        arg_max(x.dari_tahap, x.langkah) as tahap,
+        arg_max(x.dari_tanggal, x.langkah) as tanggal_tahap,
+        max(x.dari_tanggal) filter (where x.dari_tahap = 'penetapan') as tanggal_penetapan,
+        max(x.dari_tanggal) filter (where x.dari_tahap = 'penerapan') as tanggal_penerapan,
         -- furthest non-exit stage entered; a skipped stage counts as passed
         max(r.urutan) filter (where not r.keluar) as urutan_maks
-    from tahapan as t
-    join tahap_ref as r using (tahap)
-    group by t.kode_inovasi
+    from tahapan_transisi as x
+    join tahap_ref as r on r.tahap = x.dari_tahap
+    group by x.kode_inovasi
 ),
 
 current as (
@@ -88,9 +76,12 @@ current as (
         i.kode_inovasi,
         case when rep.urutan > coalesce(hist.urutan, 0) then rep.tahap else coalesce(l.tahap, 'usulan') end as tahap,
         case when rep.urutan > coalesce(hist.urutan, 0) then null else coalesce(l.tanggal_tahap, i.tanggal_usulan) end
-            as tanggal_tahap
+            as tanggal_tahap,
+        l.tanggal_penetapan,
+        l.tanggal_penerapan,
+        l.urutan_maks
     from inovasi as i
-    left join last_entry as l using (kode_inovasi)
+    left join history as l using (kode_inovasi)
     left join tahap_ref as hist on hist.tahap = l.tahap
     left join tahap_ref as rep on rep.tahap = i.tahap_terkini
 ),
@@ -113,21 +104,20 @@ final as (
         c.tanggal_tahap,  -- null when the stage was reported without a date
         r.kelompok,
         r.keluar,
-        reached.tanggal_penetapan,
-        reached.tanggal_penerapan,
-        greatest(coalesce(reached.urutan_maks, 1), case when r.keluar then 1 else r.urutan end) as urutan_maks,
+        c.tanggal_penetapan,
+        c.tanggal_penerapan,
+        greatest(coalesce(c.urutan_maks, 1), case when r.keluar then 1 else r.urutan end) as urutan_maks,
         e.hasil as hasil_evaluasi_terakhir,
         -- Continuation only describes innovations that reached penerapan (JIPPNas counts the same way);
         -- null there means the continuation was not reported yet.
         case
-            when reached.tanggal_penerapan is null then null
+            when c.tanggal_penerapan is null then null
             when c.tahap = 'dihentikan' then 'berhenti'
             else e.status_lanjut
         end as status_lanjut
     from inovasi as i
     left join wilayah as w on w.kode = i.kode_wilayah
     join current as c using (kode_inovasi)
-    left join reached using (kode_inovasi)
     left join evaluasi_terakhir as e using (kode_inovasi)
     left join tahap_ref as r on r.tahap = c.tahap
 )
@@ -147,28 +137,45 @@ from inovasi;
 -- entry date of a stage (tahapan holds one row per stage); a skipped stage takes the next stage's
 -- date; taking the minimum over later stages makes the counts per stage nest, so a cumulative flow
 -- diagram never goes down. Exits (tidak_layak, dihentikan) are kept apart in tahap_keluar.
+-- The eight non-exit stages are numbered 1..8 in tahap_ref (a post-load check holds it to that), so
+-- one grouping pass can take, per innovation, the earliest date at or beyond each of them; a running
+-- minimum over the stage rows sorted per innovation took twice as long.
 create or replace table tahap_capai as
-with dated as (
-    -- walking down from the furthest stage: the running minimum date, and the next dated stage below
+with per_inovasi as (
     select
         t.kode_inovasi,
-        r.urutan,
-        min(t.tanggal) over w as tanggal_capai,
-        coalesce(lead(r.urutan) over w, 0) as urutan_bawah
+        max(r.urutan) as urutan_maks,
+        bit_or(1 << r.urutan) as tercatat,  -- bit k set: stage k has a row of its own
+        min(t.tanggal) filter (where r.urutan >= 1) as capai_1,
+        min(t.tanggal) filter (where r.urutan >= 2) as capai_2,
+        min(t.tanggal) filter (where r.urutan >= 3) as capai_3,
+        min(t.tanggal) filter (where r.urutan >= 4) as capai_4,
+        min(t.tanggal) filter (where r.urutan >= 5) as capai_5,
+        min(t.tanggal) filter (where r.urutan >= 6) as capai_6,
+        min(t.tanggal) filter (where r.urutan >= 7) as capai_7,
+        min(t.tanggal) filter (where r.urutan >= 8) as capai_8
     from tahapan as t
     join tahap_ref as r using (tahap)
     where not r.keluar
-    window w as (partition by t.kode_inovasi order by r.urutan desc rows between unbounded preceding and current row)
+    group by t.kode_inovasi
 ),
 
--- each dated stage also stands for the undated (skipped) stages between it and the dated stage below
 grid as (
-    select kode_inovasi, urutan as urutan_tercatat, tanggal_capai, unnest(range(urutan_bawah + 1, urutan + 1)) as urutan
-    from dated
+    select
+        kode_inovasi,
+        tercatat,
+        [capai_1, capai_2, capai_3, capai_4, capai_5, capai_6, capai_7, capai_8] as capai,
+        unnest(range(1, urutan_maks + 1)) as urutan
+    from per_inovasi
 ),
 
 final as (
-    select g.kode_inovasi, st.tahap, g.urutan, g.tanggal_capai, g.urutan < g.urutan_tercatat as dilewati
+    select
+        g.kode_inovasi,
+        st.tahap,
+        g.urutan,
+        g.capai[g.urutan] as tanggal_capai,
+        ((g.tercatat >> g.urutan) & 1) = 0 as dilewati
     from grid as g
     join tahap_ref as st on st.urutan = g.urutan and not st.keluar
 )

@@ -144,45 +144,56 @@ def _duplicates(con, table: Table) -> None:
     )
 
 
-def _parents(batch_tables: list[str], has_db: bool) -> str:
-    """The innovations a row may refer to: this batch's (valid or not) and the loaded ones."""
-    batch = (
-        """(select kode_inovasi, tanggal_usulan, len(_errors) = 0 as ok, _file, _sheet, _row
-            from v_inovasi where kode_inovasi is not null
-            qualify row_number() over (partition by kode_inovasi order by len(_errors) = 0 desc, _row) = 1)"""
-        if "inovasi" in batch_tables
-        else "(select null::varchar kode_inovasi, null::date tanggal_usulan, null::boolean ok, "
-        "null::varchar _file, null::varchar _sheet, null::bigint _row where false)"
-    )
-    loaded = (
-        "db.inovasi"
-        if has_db
-        else "(select null::varchar kode_inovasi, null::date tanggal_usulan, null::varchar kode_wilayah where false)"
-    )
-    return f"left join {batch} b on b.kode_inovasi = v.kode_inovasi left join {loaded} o on o.kode_inovasi = v.kode_inovasi"
+def _parents(con, batch_tables: list[str], has_db: bool) -> str:
+    """The innovations a row may refer to, one row per code: this batch's (valid or not: ``ok``) and
+    the loaded ones. Built once per batch and shared by every table that refers to them."""
+    (built,) = con.execute("select count(*) from duckdb_tables() where table_name = '_induk'").fetchall()[0]
+    if not built:
+        batch = (
+            """(select kode_inovasi, tanggal_usulan, len(_errors) = 0 as ok, _file, _sheet, _row
+                from v_inovasi where kode_inovasi is not null
+                qualify row_number() over (partition by kode_inovasi order by len(_errors) = 0 desc, _row) = 1)"""
+            if "inovasi" in batch_tables
+            else "(select null::varchar kode_inovasi, null::date tanggal_usulan, null::boolean ok, "
+            "null::varchar _file, null::varchar _sheet, null::bigint _row where false)"
+        )
+        loaded = (
+            "(select kode_inovasi, tanggal_usulan from db.inovasi)"
+            if has_db
+            else "(select null::varchar kode_inovasi, null::date tanggal_usulan where false)"
+        )
+        con.execute(
+            f"""
+            create temp table _induk as
+            select kode_inovasi, b.ok, b.tanggal_usulan as tanggal_usulan_kiriman, b._file, b._sheet, b._row,
+                o.tanggal_usulan as tanggal_usulan_dimuat
+            from {batch} b full join {loaded} o using (kode_inovasi)
+            """
+        )
+    return "left join _induk p on p.kode_inovasi = v.kode_inovasi"
 
 
 def _references(con, table: Table, batch_tables: list[str], has_db: bool, date_col: str | None) -> None:
-    where = _where("b._file", "b._sheet", "b._row")
-    where_en = _where("b._file", "b._sheet", "b._row", "row")
+    where = _where("p._file", "p._sheet", "p._row")
+    where_en = _where("p._file", "p._sheet", "p._row", "row")
     errors = [
         _rule(
             "'kode_inovasi'",
             "v.kode_inovasi",
-            "v.kode_inovasi is not null and b.ok = false",
+            "v.kode_inovasi is not null and p.ok = false",
             f"'inovasi ini ditolak di ' || {where} || '; perbaiki baris itu lalu muat ulang keduanya'",
             f"'this innovation was rejected at ' || {where_en} || '; fix that row and load both again'",
         ),
         _rule(
             "'kode_inovasi'",
             "v.kode_inovasi",
-            "v.kode_inovasi is not null and b.kode_inovasi is null and o.kode_inovasi is null",
+            "v.kode_inovasi is not null and p.kode_inovasi is null",
             "'kode_inovasi tidak ada di tabel inovasi (kiriman ini maupun data yang sudah dimuat)'",
             "'kode_inovasi is not in the inovasi table (neither this batch nor loaded data)'",
         ),
     ]
     if date_col:
-        proposed = "coalesce(case when b.ok then b.tanggal_usulan end, o.tanggal_usulan)"
+        proposed = "coalesce(case when p.ok then p.tanggal_usulan_kiriman end, p.tanggal_usulan_dimuat)"
         errors.append(
             _rule(
                 f"'{date_col}'",
@@ -192,7 +203,7 @@ def _references(con, table: Table, batch_tables: list[str], has_db: bool, date_c
                 f"'date is before the proposal date (' || strftime({proposed}, '%d/%m/%Y') || ')'",
             )
         )
-    _append(con, table.name, _parents(batch_tables, has_db), errors)
+    _append(con, table.name, _parents(con, batch_tables, has_db), errors)
 
 
 def _region_collision(con, has_db: bool) -> None:

@@ -177,6 +177,18 @@ def test_rows_referring_to_a_rejected_innovation_are_rejected_too(tmp_path):
     assert set(table("select kode_inovasi from tahapan").kode_inovasi) == {"OK"}
 
 
+def test_rows_sent_later_are_checked_against_the_loaded_innovation(tmp_path):
+    write_csv(tmp_path / "a", "inovasi.csv", INOVASI_HEADER, [inovasi_row("A", tanggal="22/11/2017")])
+    assert run([tmp_path / "a"], write=True).exit_code == 0
+    rows = [["A", "kajian", "21/11/2017"], ["A", "layak", "23/11/2017"], ["B", "kajian", "23/11/2017"]]
+    write_csv(tmp_path / "b", "tahapan.csv", ["kode_inovasi", "tahap", "tanggal"], rows)
+    report = run([tmp_path / "b"], write=True)
+    early, unknown = sorted(report.rejected, key=lambda r: r["row"])
+    assert (early["row"], early["column"]) == (2, "tanggal") and "22/11/2017" in early["reason"]
+    assert (unknown["row"], unknown["column"]) == (4, "kode_inovasi") and "tidak ada" in unknown["reason"]
+    assert table("select tahap from tahapan where not turunan").tahap.tolist() == ["layak"]
+
+
 def test_stage_date_before_the_proposal_is_rejected(tmp_path):
     write_csv(tmp_path, "inovasi.csv", INOVASI_HEADER, [inovasi_row("A", tanggal="22/11/2017")])
     write_csv(tmp_path, "tahapan.csv", ["kode_inovasi", "tahap", "tanggal"], [["A", "kajian", "21/11/2017"]])
@@ -211,6 +223,25 @@ def test_history_is_derived_from_current_stage_columns_and_replaced_by_real_hist
     run([tmp_path / "b"], write=True)
     x = table("select tahap, turunan from tahapan where kode_inovasi = 'X'")
     assert list(x.tahap) == ["kajian"] and not x.turunan.any()
+
+
+def test_resent_innovation_recomputes_only_its_derived_history(tmp_path):
+    header = INOVASI_HEADER + ["tahap_terkini", "tanggal_uji_coba", "tanggal_penerapan"]
+    rows = [inovasi_row("X") + ["Uji Coba", "01/03/2018", ""], inovasi_row("Y") + ["Uji Coba", "01/04/2018", ""]]
+    write_csv(tmp_path / "a", "inovasi.csv", header, rows)
+    assert run([tmp_path / "a"], write=True).tables["tahapan"]["derived"] == 4
+    rows[1] = inovasi_row("Y") + ["Penerapan", "01/04/2018", "01/10/2018"]
+    write_csv(tmp_path / "b", "inovasi.csv", header, rows)
+    again = run([tmp_path / "b"], write=True)
+    assert again.tables["tahapan"]["derived"] == 1  # Y's penerapan; X and Y's earlier rows untouched
+    got = table("select kode_inovasi k, tahap, muatan_id m from tahapan where turunan order by k, tanggal")
+    assert got.values.tolist() == [
+        ["X", "usulan", 1],
+        ["X", "uji_coba", 1],
+        ["Y", "usulan", 1],
+        ["Y", "uji_coba", 1],
+        ["Y", "penerapan", 2],
+    ]
 
 
 def test_a_later_date_for_the_same_stage_replaces_the_earlier(tmp_path):

@@ -16,6 +16,7 @@ KEYS = {
     "indeks_daerah": ("kode_wilayah", "tahun"),
     "penduduk": ("kode_wilayah", "tahun"),
     "inovasi_status": ("kode_inovasi",),
+    "tahap_capai_lebar": ("kode_inovasi",),
     "tahap_capai": ("kode_inovasi", "tahap"),
     "tahap_keluar": ("kode_inovasi",),
     "evaluasi_terakhir": ("kode_inovasi",),

@@ -6,6 +6,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import INOVASI_HEADER, app_at, inovasi_row, write_csv
 from dasbor import store
@@ -209,3 +211,18 @@ def test_dampak_page_states_evidence_and_switches_dimension(sample_data):
     assert not at.exception
     results = at.get("plotly_chart")[0].proto.spec
     assert "Non-digital" in results and "Digital" in results
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.integers(0, 400)), min_size=1, max_size=300))
+def test_wait_percentiles_read_off_counts_equal_quantile_disc(rows):
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("create table x (g varchar, hari bigint)")
+    con.executemany("insert into x values (?, ?)", rows)
+    got = con.execute(f"select * from ({alur._waits('t.g', 'from x t')}) order by kelompok").fetchall()
+    want = con.execute(
+        "select g, count(*), quantile_disc(hari, 0.5), quantile_disc(hari, 0.85) from x group by g order by g"
+    ).fetchall()
+    assert got == want

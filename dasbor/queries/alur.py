@@ -1,5 +1,5 @@
 """Alur Tahapan: stage throughput as flow analytics (ActionableAgile/Nave definitions), read from
-the tables precomputed at load (tahap_capai, tahap_keluar, tahapan_transisi)."""
+the tables precomputed at load (tahap_capai, tahap_capai_lebar, tahap_keluar, tahapan_transisi)."""
 
 from __future__ import annotations
 
@@ -23,19 +23,39 @@ def _order(stage: str) -> int:
     return FLOW_STAGES.index(stage) + 1
 
 
+def _waits(group: str, source: str) -> str:
+    """Median and p85 of finished waits ``t.hari`` per ``group`` (count ``n``), over ``source`` (the
+    from/where clauses). Percentiles are nearest-rank, as ``quantile_disc``: the least wait whose
+    share of waits at or below it reaches the percentile. They are read off a count per day of wait,
+    so a national query holds a few thousand counts instead of every one of millions of waits."""
+    return f"""
+        with hist as (
+            select {group} as kelompok, t.hari, count(*) as k
+            {source}
+            group by all
+        ),
+        cum as (
+            select kelompok, hari,
+                (sum(k) over (partition by kelompok order by hari))::bigint as upto,
+                (sum(k) over (partition by kelompok))::bigint as n
+            from hist
+        )
+        select kelompok, any_value(n) as n,
+            min(hari) filter (where upto >= 0.5 * n) as median,
+            min(hari) filter (where upto >= 0.85 * n) as p85
+        from cum
+        group by kelompok
+    """
+
+
 def stage_waits(ctx: Ctx) -> pd.DataFrame:
     """Per stage, finished waits in it (days until the next stage or an exit): median, p85, count."""
     where, params = ctx.where()
-    return data.read(
-        f"""
-        select t.dari_tahap as tahap, count(*) as n,
-            quantile_disc(t.hari, 0.5) as median, quantile_disc(t.hari, 0.85) as p85
+    source = f"""
         from tahapan_transisi t {Filters.status_join(where, "t")}
         where t.ke_tahap is not null and {where}
-        group by 1
-        """,
-        params,
-    )
+    """
+    return data.read(f"select kelompok as tahap, n, median, p85 from ({_waits('t.dari_tahap', source)})", params)
 
 
 def stuck(ctx: Ctx, waits: pd.DataFrame, limit: int | None = None) -> tuple[pd.DataFrame, int]:
@@ -125,24 +145,29 @@ def cfd(ctx: Ctx, grain: str) -> pd.DataFrame:
     )
 
 
-def _cycles_sql(where: str) -> str:
-    """Finished cycles (kode_inovasi, selesai, hari); parameters: end stage, start stage, filters."""
+def _reached(stage: str) -> str:
+    """The tahap_capai_lebar column of a flow stage (named from its fixed order, never from input)."""
+    return f"capai_{_order(stage)}"
+
+
+def _cycles_sql(where: str, start: str, end: str) -> str:
+    """Finished cycles (kode_inovasi, selesai, hari); parameters: the filters."""
+    b, e = _reached(start), _reached(end)
     return f"""
-        select b.kode_inovasi, e.tanggal_capai as selesai, e.tanggal_capai - b.tanggal_capai + 1 as hari
-        from tahap_capai b
-        join tahap_capai e on e.kode_inovasi = b.kode_inovasi and e.tahap = ?
+        select b.kode_inovasi, b.{e} as selesai, b.{e} - b.{b} + 1 as hari
+        from tahap_capai_lebar b
         {Filters.status_join(where, "b")}
-        where b.tahap = ? and {where}
+        where b.{b} is not null and b.{e} is not null and {where}
     """
 
 
-def _wip_sql(where: str) -> str:
-    """Started, not finished, not exited (kode_inovasi, umur); parameters: start, end order, filters."""
+def _wip_sql(where: str, start: str) -> str:
+    """Started, not finished, not exited (kode_inovasi, umur); parameters: end order, filters."""
     return f"""
-        select b.kode_inovasi, current_date - b.tanggal_capai + 1 as umur
-        from tahap_capai b
+        select b.kode_inovasi, current_date - b.{_reached(start)} + 1 as umur
+        from tahap_capai_lebar b
         join inovasi_status s on s.kode_inovasi = b.kode_inovasi
-        where b.tahap = ? and s.urutan_maks < ? and not s.keluar and {where}
+        where b.{_reached(start)} is not null and s.urutan_maks < ? and not s.keluar and {where}
     """
 
 
@@ -152,12 +177,12 @@ def cycle_times(filters: Filters, viewer: Viewer, start: str, end: str, snapshot
     return store.query(
         f"""
         select c.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, c.selesai, c.hari
-        from ({_cycles_sql(where)}) c
+        from ({_cycles_sql(where, start, end)}) c
         join inovasi_status s using (kode_inovasi)
         join inovasi i using (kode_inovasi)
         order by c.selesai, c.kode_inovasi
         """,
-        [end, start, *params],
+        params,
         snapshot,
     )
 
@@ -168,13 +193,13 @@ def aging(filters: Filters, viewer: Viewer, start: str, end: str, snapshot: Path
     return store.query(
         f"""
         select a.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, w.nama as wilayah, s.tahap, a.umur
-        from ({_wip_sql(where)}) a
+        from ({_wip_sql(where, start)}) a
         join inovasi_status s using (kode_inovasi)
         join inovasi i using (kode_inovasi)
         join wilayah w on w.kode = s.kode_wilayah
         order by a.umur desc, a.kode_inovasi
         """,
-        [start, _order(end), *params],
+        [_order(end), *params],
         snapshot,
     )
 
@@ -186,25 +211,25 @@ def cycle_view(snapshot: str, filters: Filters, viewer: Viewer, start: str, end:
     The sample is the rows with the smallest hash of their code: the same rows on every run."""
     snap = Path(snapshot)
     where, params = filters.without("tahap").where(viewer)
-    days = store.query(f"select hari from ({_cycles_sql(where)})", [end, start, *params], snap).hari.to_numpy()
+    days = store.query(f"select hari from ({_cycles_sql(where, start, end)})", params, snap).hari.to_numpy()
     marks = {p: stats.nearest_rank(days, p) for p in (50, 70, 85, 95)}
     cycles = store.query(
         f"""
-        with c as (select * from ({_cycles_sql(where)}) order by hash(kode_inovasi), kode_inovasi limit ?)
+        with c as (select * from ({_cycles_sql(where, start, end)}) order by hash(kode_inovasi), kode_inovasi limit ?)
         select c.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, c.selesai, c.hari
         from c join inovasi_status s using (kode_inovasi) join inovasi i using (kode_inovasi)
         order by c.selesai, c.kode_inovasi
         """,
-        [end, start, *params, charts.POINTS],
+        [*params, charts.POINTS],
         snap,
     )
     # pita_no: how many of the 50/70/85/95% marks the age is above (0 = within the median).
     edges = [marks[p] for p in (50, 70, 85, 95)] if days.size else []
     band = " + ".join("(a.umur > ?)::int" for _ in edges) or "0"
-    (n_wip,) = store.query(f"select count(*) as n from ({_wip_sql(where)})", [start, _order(end), *params], snap).n
+    (n_wip,) = store.query(f"select count(*) as n from ({_wip_sql(where, start)})", [_order(end), *params], snap).n
     wip = store.query(
         f"""
-        with a as (select * from ({_wip_sql(where)}) order by hash(kode_inovasi), kode_inovasi limit ?)
+        with a as (select * from ({_wip_sql(where, start)}) order by hash(kode_inovasi), kode_inovasi limit ?)
         select a.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, w.nama as wilayah, s.tahap, a.umur,
             {band} as pita_no
         from a
@@ -213,7 +238,7 @@ def cycle_view(snapshot: str, filters: Filters, viewer: Viewer, start: str, end:
         join wilayah w on w.kode = s.kode_wilayah
         order by a.umur desc, a.kode_inovasi
         """,
-        [start, _order(end), *params, charts.POINTS, *(float(e) for e in edges)],
+        [_order(end), *params, charts.POINTS, *(float(e) for e in edges)],
         snap,
     )
     return {"n_cycles": int(days.size), "marks": marks, "cycles": cycles, "n_wip": int(n_wip), "wip": wip}
@@ -245,15 +270,10 @@ def waits_by(ctx: Ctx, group: str, stage: str) -> pd.DataFrame:
     """Finished waits in one stage per agency or region: median, p85 and count."""
     column = {"perangkat_daerah": "s.perangkat_daerah", "wilayah": "w.nama"}[group]
     where, params = ctx.where()
-    return data.read(
-        f"""
-        select {column} as kelompok, count(*) as n,
-            quantile_disc(t.hari, 0.5) as median, quantile_disc(t.hari, 0.85) as p85
+    source = f"""
         from tahapan_transisi t
         join inovasi_status s using (kode_inovasi)
         join wilayah w on w.kode = s.kode_wilayah
         where t.ke_tahap is not null and t.dari_tahap = ? and {where}
-        group by 1 order by median desc, n desc
-        """,
-        [stage, *params],
-    )
+    """
+    return data.read(f"select * from ({_waits(column, source)}) order by median desc, n desc", [stage, *params])

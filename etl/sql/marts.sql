@@ -138,35 +138,38 @@ from inovasi;
 -- date; taking the minimum over later stages makes the counts per stage nest, so a cumulative flow
 -- diagram never goes down. Exits (tidak_layak, dihentikan) are kept apart in tahap_keluar.
 -- The eight non-exit stages are numbered 1..8 in tahap_ref (a post-load check holds it to that), so
--- one grouping pass can take, per innovation, the earliest date at or beyond each of them; a running
--- minimum over the stage rows sorted per innovation took twice as long.
-create or replace table tahap_capai as
-with per_inovasi as (
-    select
-        t.kode_inovasi,
-        max(r.urutan) as urutan_maks,
-        bit_or(1 << r.urutan) as tercatat,  -- bit k set: stage k has a row of its own
-        min(t.tanggal) filter (where r.urutan >= 1) as capai_1,
-        min(t.tanggal) filter (where r.urutan >= 2) as capai_2,
-        min(t.tanggal) filter (where r.urutan >= 3) as capai_3,
-        min(t.tanggal) filter (where r.urutan >= 4) as capai_4,
-        min(t.tanggal) filter (where r.urutan >= 5) as capai_5,
-        min(t.tanggal) filter (where r.urutan >= 6) as capai_6,
-        min(t.tanggal) filter (where r.urutan >= 7) as capai_7,
-        min(t.tanggal) filter (where r.urutan >= 8) as capai_8
-    from tahapan as t
-    join tahap_ref as r using (tahap)
-    where not r.keluar
-    group by t.kode_inovasi
-),
+-- one grouping pass can take, per innovation, the earliest date at or beyond each of them (a running
+-- minimum over the stage rows sorted per innovation took twice as long). One row per innovation
+-- that reached a stage: capai_k is the date it reached stage k or a later one (null: not reached).
+-- Cycle times and work in progress read two columns of one row here instead of joining millions
+-- of tahap_capai rows with themselves.
+create or replace table tahap_capai_lebar as
+select
+    t.kode_inovasi,
+    max(r.urutan) as urutan_maks,
+    bit_or(1 << r.urutan) as tercatat,  -- bit k set: stage k has a row of its own
+    min(t.tanggal) filter (where r.urutan >= 1) as capai_1,
+    min(t.tanggal) filter (where r.urutan >= 2) as capai_2,
+    min(t.tanggal) filter (where r.urutan >= 3) as capai_3,
+    min(t.tanggal) filter (where r.urutan >= 4) as capai_4,
+    min(t.tanggal) filter (where r.urutan >= 5) as capai_5,
+    min(t.tanggal) filter (where r.urutan >= 6) as capai_6,
+    min(t.tanggal) filter (where r.urutan >= 7) as capai_7,
+    min(t.tanggal) filter (where r.urutan >= 8) as capai_8
+from tahapan as t
+join tahap_ref as r using (tahap)
+where not r.keluar
+group by t.kode_inovasi;
 
-grid as (
+-- The same, one row per innovation and stage reached.
+create or replace table tahap_capai as
+with grid as (
     select
         kode_inovasi,
         tercatat,
         [capai_1, capai_2, capai_3, capai_4, capai_5, capai_6, capai_7, capai_8] as capai,
         unnest(range(1, urutan_maks + 1)) as urutan
-    from per_inovasi
+    from tahap_capai_lebar
 ),
 
 final as (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import numpy as np
 import pytest
@@ -207,6 +208,13 @@ def test_dampak_page_states_evidence_and_switches_dimension(sample_data):
     at = app_at("pages/4_dampak.py")
     assert "bukan estimasi sebab-akibat" in at.info[0].value and "survei" in at.info[0].value
     assert len(at.get("plotly_chart")) == 5
+    # the IKM scatter names every surveyed innovation it draws (names are fetched for the points only)
+    (ikm,) = [c.proto.spec for c in at.get("plotly_chart") if "responden\\u003cextra" in c.proto.spec]
+    surveyed = store.query(
+        "select i.nama_inovasi from evaluasi_terakhir e join inovasi i using (kode_inovasi) "
+        "where e.ikm_sebelum is not null and e.ikm_sesudah is not null"
+    ).nama_inovasi
+    assert 0 < len(surveyed) <= 20_000 and all(json.dumps(n) in ikm for n in set(surveyed))
     next(r for r in at.radio if r.label == "Hasil evaluasi menurut").set_value("jenis").run()
     assert not at.exception
     results = at.get("plotly_chart")[0].proto.spec

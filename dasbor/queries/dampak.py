@@ -44,17 +44,27 @@ def results_by(ctx: Ctx, dimension: str) -> pd.DataFrame:
 
 
 def latest_evaluations(filters: Filters, viewer: Viewer, snapshot: Path | None = None) -> pd.DataFrame:
-    """One row per evaluated innovation in view: its latest evaluation's figures."""
+    """One row per evaluated innovation in view: its latest evaluation's figures (names are fetched
+    only for the points drawn: ``names``)."""
     where, params = filters.where(viewer)
     return store.query(
         f"""
         with {_latest(where)}
-        select l.kode_inovasi, l.nama_inovasi, l.hasil, l.penerima_manfaat, l.waktu_layanan_sebelum,
+        select l.kode_inovasi, l.hasil, l.penerima_manfaat, l.waktu_layanan_sebelum,
             l.waktu_layanan_sesudah, l.satuan_waktu, l.biaya_sebelum::double as biaya_sebelum,
             l.biaya_sesudah::double as biaya_sesudah, l.ikm_sebelum, l.ikm_sesudah, l.responden
         from latest l
         """,
         params,
+        snapshot,
+    )
+
+
+def names(codes: list[str], snapshot: Path | None = None) -> pd.DataFrame:
+    """The names of these innovations (kode_inovasi, nama_inovasi)."""
+    return store.query(
+        "select kode_inovasi, nama_inovasi from inovasi where kode_inovasi in (select unnest(?::varchar[]))",
+        [codes],
         snapshot,
     )
 
@@ -111,6 +121,7 @@ def impact(snapshot: str, filters: Filters, viewer: Viewer) -> dict:
     life = survival(filters, viewer, snap)
     times, surv = stats.kaplan_meier(life.hari, life.berhenti) if len(life) else (None, None)
     points = surveyed if len(surveyed) <= charts.POINTS else surveyed.sample(charts.POINTS, random_state=2017)
+    points = points.merge(names(points.kode_inovasi.tolist(), snap), on="kode_inovasi", how="left")
     return {
         "n_eval": len(ev),
         "n_surveyed": len(surveyed),

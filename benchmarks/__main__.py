@@ -107,11 +107,11 @@ def page_figures(data_dir: Path, key: str, script: str, rounds: int) -> dict:
     token = accounts.make_token(account)
     snapshot = store.current_snapshot()
 
-    recorded: list[tuple[str, tuple]] = []
+    recorded: list[tuple[str, list]] = []
     original = store.query
 
     def recording(sql, params=None, snapshot=None):
-        recorded.append((sql, tuple(params or ())))
+        recorded.append((sql, list(params or ())))
         return original(sql, params, snapshot)
 
     # The SQL each page issues, re-timed raw below: every query goes through store.query, cached
@@ -146,10 +146,10 @@ def page_figures(data_dir: Path, key: str, script: str, rounds: int) -> dict:
             recorded.clear()
             cold.append(run_page())
             warm.append(run_page())
-            queries = list(dict.fromkeys(recorded))
+            queries = list({(sql, repr(params)): (sql, params) for sql, params in recorded}.values())
             start = time.perf_counter()
             for sql, params in queries:
-                original(sql, list(params), snapshot)
+                original(sql, params, snapshot)
             sql_s.append(time.perf_counter() - start)
     store.query = original
     return {

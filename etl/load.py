@@ -197,12 +197,17 @@ def _accepted_sql(name: str, cols: list[str]) -> str:
     return base
 
 
+def _has_rows(con, table: str, where: str = "true") -> bool:
+    """Whether ``db.<table>`` has any row meeting ``where`` (stops at the first)."""
+    (found,) = con.execute(f"select count(*) > 0 from (select 1 from db.{table} where {where} limit 1)").fetchall()[0]
+    return found
+
+
 def _upsert(con, table: str, key: tuple[str, ...], rows_sql: str, load_id: int, among: str = "true") -> int:
     """Replace rows by key, touching only rows that are new or differ: a reload changes nothing.
     ``among`` narrows the rows the new ones can equal (a condition on the table's own columns)."""
     cols = ", ".join(_db_columns(con, table))
-    (existing,) = con.execute(f"select count(*) from (select 1 from db.{table} where {among} limit 1)").fetchall()[0]
-    if not existing:
+    if not _has_rows(con, table, among):
         # Nothing to compare with or replace (a first load): insert straight away.
         (n,) = con.execute(
             f"insert into db.{table} ({cols}, muatan_id) select {cols}, ? from ({rows_sql})", [load_id]
@@ -226,10 +231,7 @@ def _derive_history(con, batch: Batch, load_id: int) -> int:
         else "select null::varchar as kode_inovasi where false"
     )
     # Real history replaces derived rows, whichever batch the innovation itself came in.
-    (any_derived,) = con.execute(
-        "select count(*) > 0 from (select 1 from db.tahapan where turunan limit 1)"
-    ).fetchall()[0]
-    if any_derived:
+    if _has_rows(con, "tahapan", "turunan"):
         con.execute(f"delete from db.tahapan where turunan and kode_inovasi in ({real_in_batch})")
     if "inovasi" not in batch.tables:
         return 0

@@ -163,11 +163,12 @@ def _cycles_sql(where: str, start: str, end: str) -> str:
 
 def _wip_sql(where: str, start: str) -> str:
     """Started, not finished, not exited (kode_inovasi, umur); parameters: end order, filters."""
+    b = _reached(start)
     return f"""
-        select b.kode_inovasi, current_date - b.{_reached(start)} + 1 as umur
+        select b.kode_inovasi, current_date - b.{b} + 1 as umur
         from tahap_capai_lebar b
         join inovasi_status s on s.kode_inovasi = b.kode_inovasi
-        where b.{_reached(start)} is not null and s.urutan_maks < ? and not s.keluar and {where}
+        where b.{b} is not null and s.urutan_maks < ? and not s.keluar and {where}
     """
 
 

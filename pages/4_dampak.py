@@ -130,7 +130,11 @@ def paired(summary: pd.DataFrame, money: bool):
             marker={"symbol": ["circle-open", "circle"], "size": 14, "color": charts.OKABE_ITO[0]},
             line={"color": charts.OKABE_ITO[0], "width": 3},
             text=[t("sebelum ", "before ") + show(r.sebelum), t("sesudah ", "after ") + show(r.sesudah)],
-            textposition=["top center", "bottom center"],
+            # labels grow inwards from both ends, so a value at the axis edge (e.g. Rp0) stays readable
+            textposition=[
+                "top right" if r.sebelum <= r.sesudah else "top left",
+                "bottom left" if r.sebelum <= r.sesudah else "bottom right",
+            ],
         )
         fig.update_yaxes(visible=False, row=i, col=1)
         fig.update_xaxes(rangemode="tozero", row=i, col=1)

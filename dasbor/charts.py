@@ -23,16 +23,31 @@ def _inert(value):
     return value
 
 
+_MARKUP = ("<", ">", "&")
+
+
 def _escape_traces(fig: go.Figure) -> None:
-    """Plotly renders a subset of HTML in labels and hover text: report text must stay text."""
+    """Plotly renders a subset of HTML in labels and hover text: report text must stay text.
+
+    Only cells that hold markup characters are rewritten (a scatter of 20,000 named points has
+    few or none), so a clean trace is left as it was."""
     for trace in fig.data:
         for attr in ("x", "y", "text", "customdata", "hovertext"):
             values = getattr(trace, attr, None)
             if values is None or isinstance(values, str):
                 continue
             array = np.asarray(values, dtype=object)
-            if any(isinstance(v, str) for v in array.ravel()):
-                setattr(trace, attr, np.vectorize(_inert, otypes=[object])(array))
+            flat = array.ravel()
+            dirty = [
+                i
+                for i, v in enumerate(flat)
+                if isinstance(v, (list, tuple)) or (isinstance(v, str) and any(c in v for c in _MARKUP))
+            ]
+            if dirty:
+                flat = flat.copy()
+                for i in dirty:
+                    flat[i] = _inert(flat[i])
+                setattr(trace, attr, flat.reshape(array.shape))
 
 
 def style(fig: go.Figure, height: int = 360, lang: str = "id") -> go.Figure:

@@ -150,19 +150,24 @@ def bootstrap_median(values, draws: int = 2000, seed: int = 2017) -> tuple[float
     return (float(np.median(v)), float(lo), float(hi))
 
 
-def kaplan_meier(durations, stopped) -> tuple[np.ndarray, np.ndarray]:
+def kaplan_meier(durations, stopped, counts=None) -> tuple[np.ndarray, np.ndarray]:
     """Survival curve: (times, share still running just after each time), starting at (0, 1).
 
     ``durations`` are days from implementation to stopping (``stopped`` true) or to the last day
-    known to be running (censored). Vectorised: at-risk counts come from one sort, not a loop.
+    known to be running (censored); ``counts``, when given, says how many innovations each row
+    stands for, so the database can send a few thousand (days, stopped, count) rows instead of one
+    row per innovation. Vectorised: at-risk counts come from one sort, not a loop.
     """
     d = np.asarray(durations, float)
     e = np.asarray(stopped, bool)
+    w = np.ones(d.size) if counts is None else np.asarray(counts, float)
+    d, e, w = d[w > 0], e[w > 0], w[w > 0]
     times = np.unique(d[e])
     if times.size == 0:
         return np.array([0.0]), np.array([1.0])
-    ordered = np.sort(d)
-    at_risk = d.size - np.searchsorted(ordered, times, side="left")
-    events = np.bincount(np.searchsorted(times, d[e]), minlength=times.size)
+    order = np.argsort(d, kind="stable")
+    from_here = np.cumsum(w[order][::-1])[::-1]  # innovations at or beyond each sorted position
+    at_risk = from_here[np.searchsorted(d[order], times, side="left")]
+    events = np.bincount(np.searchsorted(times, d[e]), weights=w[e], minlength=times.size)
     surv = np.cumprod(1 - events / at_risk)
     return np.concatenate([[0.0], times]), np.concatenate([[1.0], surv])

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from dasbor import settings
 
@@ -125,6 +126,54 @@ def query(sql: str, params: list | dict | None = None, snapshot: Path | None = N
         raise StoreError("no data has been loaded yet; run `python -m etl load PATH`")
     cur = reader(snap).cursor()
     try:
-        return cur.execute(sql, params or []).df()
+        return frame(cur.sql(sql, params=params or None).to_arrow_table())
     finally:
         cur.close()
+
+
+def frame(table: pa.Table) -> pd.DataFrame:
+    """A query result as DuckDB's ``.df()`` would give it, but by way of Arrow.
+
+    ``.df()`` builds one Python object per text value: 0.3 s for the 360,000 latest evaluations
+    Dampak reads at national scale, against 0.05 s through Arrow. The columns keep ``.df()``'s
+    types: decimals and huge integers as float64, dates as datetime64[us], integers and booleans
+    with nulls as pandas' nullable types; nested types and intervals go through ``.df()`` itself.
+    """
+    if any(pa.types.is_nested(f.type) or pa.types.is_interval(f.type) for f in table.schema):
+        return duckdb.from_arrow(table).df()
+    table = table.combine_chunks()  # one buffer per column: pandas slices chunked text slowly
+    columns, nullable = [], {}
+    for i, col in enumerate(table.columns):
+        kind = col.type
+        if pa.types.is_decimal(kind):
+            col = col.cast(pa.float64())
+        elif pa.types.is_date(kind):
+            col = col.cast(pa.timestamp("us"))
+        elif col.null_count and (pa.types.is_integer(kind) or pa.types.is_boolean(kind)):
+            nulls = col.is_null().to_numpy(zero_copy_only=False)
+            values = col.fill_null(False if pa.types.is_boolean(kind) else 0).to_numpy()
+            nullable[i] = (
+                pd.arrays.BooleanArray(values, nulls)
+                if pa.types.is_boolean(kind)
+                else pd.arrays.IntegerArray(values, nulls)
+            )
+        columns.append(col)
+    out = pa.table(columns, names=[str(i) for i in range(len(columns))]).to_pandas(date_as_object=False)
+    for i, values in nullable.items():
+        out.isetitem(i, values)
+    out.columns = _unique(table.column_names)
+    return out
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Repeated column names renamed as ``.df()`` does: a, a → a, a_1."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out

@@ -175,10 +175,28 @@ def test_dampak_units_are_never_mixed_and_survival_counts_stops(flow, tmp_path):
     run([tmp_path / "e", tmp_path / "t"], write=True)
     ctx = Ctx("dampak", "id", Filters(), NATIONAL)
     ev = dampak.latest_evaluations(Filters(), NATIONAL)
-    assert ev[["kode_inovasi", "satuan_waktu"]].values.tolist() == [["A", "hari"]]
+    assert ev[["satuan_waktu", "waktu_layanan_sebelum"]].values.tolist() == [["hari", 10]]
     life = dampak.survival(Filters(), NATIONAL)
-    assert life[["kode_inovasi", "berhenti", "hari"]].values.tolist() == [["A", True, 365]]
+    assert life[["hari", "berhenti", "jumlah"]].values.tolist() == [[365, True, 1]]
     assert dampak.results_by(ctx, "jenis").values.tolist() == [["digital", "bermanfaat", 1]]
+
+
+def test_ikm_points_are_a_stable_named_sample_of_the_surveyed(sample_data, monkeypatch):
+    from dasbor import charts
+
+    surveyed = store.query(
+        "select i.nama_inovasi, e.ikm_sebelum, e.ikm_sesudah, e.responden from evaluasi_terakhir e "
+        "join inovasi i using (kode_inovasi) where e.ikm_sebelum is not null and e.ikm_sesudah is not null"
+    )
+    assert len(surveyed) > 5
+    everything = dampak.ikm_points(Filters(), NATIONAL)
+    key = ["nama_inovasi", "ikm_sebelum", "ikm_sesudah", "responden"]
+    assert sorted(map(tuple, everything[key].values.tolist())) == sorted(map(tuple, surveyed[key].values.tolist()))
+    monkeypatch.setattr(charts, "POINTS", 5)
+    five = dampak.ikm_points(Filters(), NATIONAL)
+    assert len(five) == 5 and five.nama_inovasi.notna().all()
+    assert set(map(tuple, five[key].values.tolist())) <= set(map(tuple, surveyed[key].values.tolist()))
+    assert five.equals(dampak.ikm_points(Filters(), NATIONAL))
 
 
 def test_alur_page_answers_what_is_stuck_and_where_proposals_wait(sample_data):

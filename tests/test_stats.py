@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hst
 
 from dasbor import stats
 
@@ -84,6 +86,19 @@ def test_kaplan_meier_by_hand():
     times, surv = stats.kaplan_meier([2, 3, 5, 5, 8], [True, False, True, True, False])
     assert list(times) == [0, 2, 5]
     assert surv == pytest.approx([1, 0.8, 0.8 / 3])
+
+
+@settings(max_examples=80, deadline=None)
+@given(hst.lists(hst.tuples(hst.integers(0, 40), hst.booleans(), hst.integers(1, 5)), min_size=1, max_size=60))
+def test_kaplan_meier_on_counted_rows_equals_one_row_per_innovation(rows):
+    # The database sends (days, stopped, count); the curve must be the one of the rows it stands for.
+    days, stopped, counts = (list(c) for c in zip(*rows, strict=True))
+    expanded_days = [d for d, n in zip(days, counts, strict=True) for _ in range(n)]
+    expanded_stopped = [s for s, n in zip(stopped, counts, strict=True) for _ in range(n)]
+    t1, s1 = stats.kaplan_meier(expanded_days, expanded_stopped)
+    t2, s2 = stats.kaplan_meier(days, stopped, counts)
+    assert t1.tolist() == t2.tolist()
+    assert s1 == pytest.approx(s2, rel=1e-12, abs=0)
 
 
 def test_large_samples_use_the_order_statistic_interval_which_agrees_with_the_bootstrap():

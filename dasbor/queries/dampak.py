@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -44,15 +45,15 @@ def results_by(ctx: Ctx, dimension: str) -> pd.DataFrame:
 
 
 def latest_evaluations(filters: Filters, viewer: Viewer, snapshot: Path | None = None) -> pd.DataFrame:
-    """One row per evaluated innovation in view: its latest evaluation's figures (names are fetched
-    only for the points drawn: ``names``)."""
+    """One row per evaluated innovation in view: the figures of its latest evaluation that Dampak's
+    statistics use (codes and names come only with the points drawn: ``ikm_points``)."""
     where, params = filters.where(viewer)
     return store.query(
         f"""
         with {_latest(where)}
-        select l.kode_inovasi, l.hasil, l.penerima_manfaat, l.waktu_layanan_sebelum,
-            l.waktu_layanan_sesudah, l.satuan_waktu, l.biaya_sebelum::double as biaya_sebelum,
-            l.biaya_sesudah::double as biaya_sesudah, l.ikm_sebelum, l.ikm_sesudah, l.responden
+        select l.penerima_manfaat, l.waktu_layanan_sebelum, l.waktu_layanan_sesudah, l.satuan_waktu,
+            l.biaya_sebelum::double as biaya_sebelum, l.biaya_sesudah::double as biaya_sesudah,
+            l.ikm_sebelum, l.ikm_sesudah, l.responden
         from latest l
         """,
         params,
@@ -60,27 +61,40 @@ def latest_evaluations(filters: Filters, viewer: Viewer, snapshot: Path | None =
     )
 
 
-def names(codes: list[str], snapshot: Path | None = None) -> pd.DataFrame:
-    """The names of these innovations (kode_inovasi, nama_inovasi)."""
+def ikm_points(filters: Filters, viewer: Viewer, snapshot: Path | None = None) -> pd.DataFrame:
+    """At most ``charts.POINTS`` surveyed innovations to draw, with names: those with the smallest
+    hash of their code, so the same points on every run (as Alur's samples)."""
+    where, params = filters.where(viewer)
     return store.query(
-        "select kode_inovasi, nama_inovasi from inovasi where kode_inovasi in (select unnest(?::varchar[]))",
-        [codes],
+        f"""
+        with {_latest(where)},
+        drawn as (
+            select l.kode_inovasi, l.nama_inovasi, l.ikm_sebelum, l.ikm_sesudah, l.responden from latest l
+            where l.ikm_sebelum is not null and l.ikm_sesudah is not null
+            order by hash(l.kode_inovasi), l.kode_inovasi limit ?
+        )
+        select nama_inovasi, ikm_sebelum, ikm_sesudah, responden from drawn order by kode_inovasi
+        """,
+        [*params, charts.POINTS],
         snapshot,
     )
 
 
 def survival(filters: Filters, viewer: Viewer, snapshot: Path | None = None) -> pd.DataFrame:
-    """Implemented innovations: days from penerapan to being stopped, or to today if still running."""
+    """Implemented innovations counted by days from penerapan to being stopped (berhenti), or to
+    today while still running: (hari, berhenti, jumlah), a few thousand rows for any number of
+    innovations."""
     where, params = filters.where(viewer)
     return store.query(
         f"""
-        select s.kode_inovasi, s.tanggal_penerapan,
-            k.tanggal is not null as berhenti,
-            coalesce(k.tanggal, current_date) - s.tanggal_penerapan as hari
+        select coalesce(k.tanggal, current_date) - s.tanggal_penerapan as hari,
+            k.tanggal is not null as berhenti, count(*) as jumlah
         from inovasi_status s
         left join tahap_keluar k
             on k.kode_inovasi = s.kode_inovasi and k.keluar = 'dihentikan' and k.tanggal >= s.tanggal_penerapan
         where s.tanggal_penerapan is not null and {where}
+        group by all
+        order by hari, berhenti
         """,
         params,
         snapshot,
@@ -89,25 +103,33 @@ def survival(filters: Filters, viewer: Viewer, snapshot: Path | None = None) -> 
 
 def _paired(ev: pd.DataFrame, before: str, after: str, unit_col: str | None, money: bool) -> pd.DataFrame:
     """Per unit: n, median before and after, and the median paired change with its 95% interval."""
-    rows = ev[ev[before].notna() & ev[after].notna()]
+    pre, post = ev[before].to_numpy(float, na_value=np.nan), ev[after].to_numpy(float, na_value=np.nan)
+    keep = ~np.isnan(pre) & ~np.isnan(post)
     if money:
-        rows = rows[rows[before] > 0]  # services that were free before cannot get cheaper
-    groups = rows.groupby(unit_col) if unit_col else [(None, rows)]
+        keep &= pre > 0  # services that were free before cannot get cheaper
+    if unit_col:  # one mask per unit, not a pandas groupby: that copies every column of every group
+        codes, units = pd.factorize(ev[unit_col])
+        groups = sorted(((u, codes == i) for i, u in enumerate(units)), key=lambda g: g[0])
+    else:
+        groups = [(None, keep)]
     out = []
-    for unit, part in groups:
-        med, lo, hi = stats.bootstrap_median(part[after] - part[before])
+    for unit, mask in groups:
+        part = keep & mask
+        if unit_col and not part.any():
+            continue
+        med, lo, hi = stats.bootstrap_median(post[part] - pre[part])
         out.append(
             {
                 "unit": unit,
-                "n": len(part),
-                "sebelum": part[before].median(),
-                "sesudah": part[after].median(),
+                "n": int(part.sum()),
+                "sebelum": float(np.median(pre[part])) if part.any() else np.nan,
+                "sesudah": float(np.median(post[part])) if part.any() else np.nan,
                 "perubahan": med,
                 "lo": lo,
                 "hi": hi,
             }
         )
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=["unit", "n", "sebelum", "sesudah", "perubahan", "lo", "hi"])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -119,9 +141,7 @@ def impact(snapshot: str, filters: Filters, viewer: Viewer) -> dict:
     surveyed = ev[ev.ikm_sebelum.notna() & ev.ikm_sesudah.notna()]
     ben = ev.penerima_manfaat.dropna()
     life = survival(filters, viewer, snap)
-    times, surv = stats.kaplan_meier(life.hari, life.berhenti) if len(life) else (None, None)
-    points = surveyed if len(surveyed) <= charts.POINTS else surveyed.sample(charts.POINTS, random_state=2017)
-    points = points.merge(names(points.kode_inovasi.tolist(), snap), on="kode_inovasi", how="left")
+    times, surv = stats.kaplan_meier(life.hari, life.berhenti, life.jumlah) if len(life) else (None, None)
     return {
         "n_eval": len(ev),
         "n_surveyed": len(surveyed),
@@ -133,6 +153,6 @@ def impact(snapshot: str, filters: Filters, viewer: Viewer) -> dict:
             float(surveyed.responden.sum()),
             float(surveyed.responden.max() or 1) if len(surveyed) else 1.0,
         ),
-        "ikm_points": points[["nama_inovasi", "ikm_sebelum", "ikm_sesudah", "responden"]],
-        "survival": (times, surv, len(life), int(life.berhenti.sum()) if len(life) else 0),
+        "ikm_points": ikm_points(filters, viewer, snap),
+        "survival": (times, surv, int(life.jumlah.sum()), int(life.jumlah[life.berhenti].sum())),
     }

@@ -184,7 +184,7 @@ def awards(cluster: str, provinsi: str | None) -> pd.DataFrame:
         from penghargaan p join wilayah w on w.kode = p.kode_wilayah
         left join inovasi i on i.kode_inovasi = p.kode_inovasi
         where w.tingkat = ? {prov_clause}
-        order by p.tahun desc, w.nama
+        order by p.tahun desc, w.nama, p.ajang, p.kategori, p.capaian, i.nama_inovasi
         """,
         [cluster, *prov_params],
     )

@@ -1,0 +1,43 @@
+"""Chart helpers: report text stays text in Plotly, spreadsheet formulas stay inert in downloads."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dasbor import charts
+
+
+def test_labels_and_hover_text_with_markup_are_escaped_and_clean_cells_kept():
+    names = ["Layanan <b>Cepat</b>", "Kopi & Teh", "Biasa", "Satu > dua"]
+    fig = go.Figure()
+    fig.add_bar(
+        x=names,
+        y=[1, 2, 3, 4],
+        text=["ok", "<br>", None, "7"],
+        customdata=pd.DataFrame({"nama": names, "n": [10, 20, 30, 40]}),
+        hovertext=["<i>a</i>", "b", "c", "d & e"],
+    )
+    charts.style(fig)
+    bar = fig.data[0]
+    assert list(bar.x) == ["Layanan &lt;b&gt;Cepat&lt;/b&gt;", "Kopi &amp; Teh", "Biasa", "Satu &gt; dua"]
+    assert list(bar.y) == [1, 2, 3, 4]
+    assert list(bar.text) == ["ok", "&lt;br&gt;", None, "7"]
+    custom = np.asarray(bar.customdata, dtype=object)
+    assert custom.shape == (4, 2)
+    assert custom[:, 0].tolist() == list(bar.x) and custom[:, 1].tolist() == [10, 20, 30, 40]
+    assert list(bar.hovertext) == ["&lt;i&gt;a&lt;/i&gt;", "b", "c", "d &amp; e"]
+
+
+def test_a_trace_without_markup_is_left_as_it_was():
+    fig = go.Figure()
+    fig.add_scatter(x=[1.0, 2.0], y=[3.0, 4.0], customdata=[["A", 1], ["B", 2]])
+    charts.style(fig)
+    assert np.asarray(fig.data[0].customdata, dtype=object).tolist() == [["A", 1], ["B", 2]]
+
+
+def test_csv_download_neutralises_formulas():
+    raw = charts.csv_bytes(pd.DataFrame({"nama": ["=SUM(A1)", "biasa", "-1"], "n": [1, 2, 3]}))
+    text = raw.decode("utf-8-sig").splitlines()
+    assert text == ["nama,n", "'=SUM(A1),1", "biasa,2", "'-1,3"]

@@ -36,8 +36,17 @@ def _escape_traces(fig: go.Figure) -> None:
             values = getattr(trace, attr, None)
             if values is None or isinstance(values, str):
                 continue
-            array = np.asarray(values, dtype=object)
+            try:
+                array = np.asarray(values)
+            except ValueError:  # cells of different lengths
+                array = np.asarray(values, dtype=object)
+            if array.dtype.kind in "biufcmM":  # numbers and dates hold no text
+                continue
+            array = array.astype(object)
             flat = array.ravel()
+            joined = "\x00".join(map(str, flat))  # one pass in C; most traces hold no markup at all
+            if not any(c in joined for c in _MARKUP):
+                continue
             dirty = [
                 i
                 for i, v in enumerate(flat)

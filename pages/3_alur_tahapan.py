@@ -222,7 +222,8 @@ if n_wip:
     wip = wip.assign(pita=wip.pita_no.map(dict(enumerate(names))), tahap_label=wip.tahap.map(L))
     colours = (charts.OKABE_ITO[2], charts.OKABE_ITO[4], charts.OKABE_ITO[6], charts.OKABE_ITO[1], charts.OKABE_ITO[5])
     symbols = ("circle", "circle", "diamond", "square", "x")
-    order = [L(s) for s in q.FLOW_STAGES if s in set(wip.tahap)]
+    present = set(wip.tahap.unique())  # not set(wip.tahap): that walks 20,000 Arrow strings one by one
+    order = [L(s) for s in q.FLOW_STAGES if s in present]
     fig = go.Figure()
     drawn, thinned = wip, charts.sample_note(n_wip, len(wip), lang)
     position = {label: i for i, label in enumerate(order)}

@@ -47,6 +47,13 @@ AGENCIES = (
 OPENERS = ("Layanan", "Gerakan", "Sistem Informasi", "Aplikasi", "Klinik", "Program", "Inovasi", "Sekolah")
 CLOSERS = ("Keliling", "Terpadu", "Satu Pintu", "Berbasis Desa", "Daring", "Cepat", "Ramah", "Mandiri")
 
+
+def _name(opener: str, topic: str, closer: str) -> str:
+    """'Layanan' + 'Layanan Terpadu' + 'Terpadu' reads 'Layanan Terpadu', not every word twice."""
+    words = set(topic.split())
+    return " ".join(part for part in (opener, topic, closer) if part == topic or not words & set(part.split()))
+
+
 # Stage → (next stages, probabilities, median days spent in the stage before moving on).
 FLOW = {
     "usulan": (("kajian", "layak"), (0.93, 0.07), 21),
@@ -137,7 +144,7 @@ def build(innovations: int = 3000, seed: int = 2017) -> dict[str, pd.DataFrame]:
 
     codes = np.array([f"{PREFIX}{regs[r].kode.replace('.', '')}-{i + 1:07d}" for i, r in enumerate(region)])
     topic = [rng.choice(AGENCIES[a][2]) for a in agency]
-    names = [f"{o} {t} {c}" for o, t, c in zip(rng.choice(OPENERS, n), topic, rng.choice(CLOSERS, n), strict=True)]
+    names = [_name(o, t, c) for o, t, c in zip(rng.choice(OPENERS, n), topic, rng.choice(CLOSERS, n), strict=True)]
     stages = pd.DataFrame({"i": who, "tahap": stage, "hari": day})
     last = stages.sort_values(["i", "hari"]).groupby("i").last()
     reached = stages.pivot_table(index="i", columns="tahap", values="hari", aggfunc="max")

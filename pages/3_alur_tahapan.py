@@ -302,7 +302,7 @@ if not flow.empty:
         line={"color": charts.OKABE_ITO[1], "dash": "dot", "width": 2},
     )
     charts.block(
-        t("Throughput per bulan", "Throughput per month"),
+        t("Selesai per bulan (throughput)", "Throughput per month"),
         t(
             "Batang = inovasi yang mencapai tahap selesai pada bulan itu (bulan kosong tetap ditampilkan); garis hitam = "
             "rata-rata bergerak 3 bulan; garis titik-titik = yang masuk tahap mulai.",

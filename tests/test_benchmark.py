@@ -39,4 +39,5 @@ def test_benchmark_runs_every_page_and_writes_its_figures(tmp_path):
     for page in pages.values():
         assert page["queries"] > 0 and page["cold_s"] > 0 and page["peak_rss_mb"] > page["base_rss_mb"]
     assert figures["etl"]["rows"] > 300 and figures["etl"]["ratio_to_duckdb_read_csv"] > 0
+    assert figures["etl"]["ratio_to_typed_file"] > 0
     assert "alur" in proc.stdout and "ETL" in proc.stdout

@@ -69,3 +69,6 @@ def test_sample_loads_clean_and_covers_the_country_and_every_stage(tmp_path):
     assert waits["kajian"] > waits["usulan"], "review at the research agency takes longer than filing"
     evals = store.query("select count(*) filter (where ikm_sesudah is not null) s, count(*) n from evaluasi").iloc[0]
     assert 0 < evals.s < evals.n, "some evaluations surveyed (IKM), some self-reported"
+    names = store.query("select nama_inovasi from inovasi").nama_inovasi.tolist()
+    repeated = [n for n in names if len(set(n.split())) < len(n.split())]
+    assert not repeated, f"names repeat a word, e.g. {repeated[:3]}"

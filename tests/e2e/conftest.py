@@ -202,11 +202,21 @@ class Page:
 
     def download(self, label: str, index: int = 0) -> str:
         """Text of the CSV a download button gives (tables draw on a canvas, so this is how to read them)."""
-        self.settle()  # a click during a rerun can be lost with the element it hit
-        # Deferred CSVs are built on click, on a server thread: allow for a loaded machine.
-        with self.page.expect_download(timeout=60_000) as info:
-            self.page.get_by_role("button", name=label, exact=True).nth(index).click()
-        return Path(info.value.path()).read_text(encoding="utf-8-sig")
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        # Deferred CSVs are built on click, on a server thread: allow for a loaded machine. A click
+        # during a rerun can be lost with the element it hit (seen once in a full run under load),
+        # so a click that brought nothing is made once more on the settled page.
+        for attempt, wait in enumerate((30_000, 60_000)):
+            self.settle()
+            try:
+                with self.page.expect_download(timeout=wait) as info:
+                    self.page.get_by_role("button", name=label, exact=True).nth(index).click()
+                return Path(info.value.path()).read_text(encoding="utf-8-sig")
+            except PlaywrightTimeout:
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
 
     def alert(self) -> str:
         return self.page.locator('[data-testid="stAlert"]').last.inner_text()

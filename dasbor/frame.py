@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dasbor import auth, data, fmt, store
+from dasbor import access, auth, data, fmt, store
 from dasbor.access import Viewer
 from dasbor.filters import LIST_FILTERS, Filters
 from dasbor.i18n import label, options
@@ -193,6 +193,10 @@ def _choices(snapshot: str) -> dict:
 def _filter_form(ctx: Ctx) -> Filters:
     c = _choices(str(data.snapshot()))
     f, t = ctx.filters, ctx.t
+    if not ctx.viewer.national:  # a region's account is offered its own regions only
+        mine = c["regions"][[access.sees(ctx.viewer, k) for k in c["regions"].kode]]
+        provinces = set(mine.kode_provinsi) | {k for k in c["provinces"].kode if access.sees(ctx.viewer, k)}
+        c = {**c, "regions": mine, "provinces": c["provinces"][c["provinces"].kode.isin(provinces)]}
     prov_names = dict(zip(c["provinces"].kode, c["provinces"].nama, strict=True))
     with st.sidebar.form("filter"):
         st.markdown(t("**Filter**", "**Filters**"))
@@ -211,7 +215,7 @@ def _filter_form(ctx: Ctx) -> Filters:
         )
         regs = c["regions"] if not provinsi else c["regions"][c["regions"].kode_provinsi == provinsi]
         reg_names = dict(zip(regs.kode, regs.nama, strict=True))
-        if provinsi:
+        if provinsi and access.sees(ctx.viewer, provinsi):
             reg_names = {provinsi: t("Pemerintah provinsi", "Provincial government"), **reg_names}
         wilayah = st.selectbox(
             t("Wilayah", "Region"),

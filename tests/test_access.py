@@ -134,6 +134,50 @@ def test_a_region_user_sees_only_their_region_whatever_the_url_says(sample_data)
     assert len(table) == 1 and table["Usulan"].iloc[0] > 0
 
 
+def test_a_region_account_is_offered_only_its_own_regions_in_the_filters(sample_data):
+    own = store.query("select kode_wilayah k from inovasi where kode_wilayah like '%.%' group by 1 limit 1").k[0]
+    province = own.split(".")[0]
+    at = app_at("pages/1_ringkasan.py", role="daerah", wilayah=(own,))
+    boxes = {b.label: b for b in at.selectbox}
+    assert boxes["Provinsi"].options[1:] == [store.query("select nama from wilayah where kode = ?", [province]).nama[0]]
+    assert boxes["Wilayah"].options[1:] == [store.query("select nama from wilayah where kode = ?", [own]).nama[0]]
+    # A province's account gets its province (and the provincial government) and every region in it.
+    at = app_at("pages/1_ringkasan.py", {"prov": province}, role="daerah", wilayah=(province,))
+    boxes = {b.label: b for b in at.selectbox}
+    in_province = store.query(
+        "select count(*) n from wilayah where kode_provinsi = ? and tingkat <> 'provinsi'", [province]
+    )
+    assert len(boxes["Provinsi"].options) == 2
+    assert boxes["Wilayah"].options[1] == "Pemerintah provinsi"
+    assert len(boxes["Wilayah"].options) == 2 + in_province.n[0]
+
+
+@pytest.mark.parametrize(
+    "viewer",
+    [
+        ("nasional", ()),
+        ("publik", ()),
+        ("daerah", ()),
+        ("daerah", ("35",)),
+        ("daerah", ("35.78", "11.01")),
+        ("daerah", ("32", "35.78", "99.99")),
+    ],
+)
+def test_the_filter_lists_scope_agrees_with_the_sql_scope_for_every_region(viewer):
+    import duckdb
+
+    from dasbor.access import Viewer, scope_sql, sees
+    from dasbor.reference import regions
+
+    who = Viewer(*viewer)
+    con = duckdb.connect()
+    con.execute("create table r (kode varchar)")
+    con.executemany("insert into r values (?)", [[r.kode] for r in regions()])
+    clause, params = scope_sql(who, "kode")
+    in_sql = set(con.execute(f"select kode from r where {clause}", params).fetchnumpy()["kode"].tolist())
+    assert in_sql == {r.kode for r in regions() if sees(who, r.kode)}
+
+
 def test_public_page_and_csv_hold_no_personal_data_and_neutralise_formulas(tmp_path):
     header = [*INOVASI_HEADER, "nama_pengusul", "publikasi", "deskripsi"]
     write_csv(

@@ -204,13 +204,16 @@ class Page:
         """Text of the CSV a download button gives (tables draw on a canvas, so this is how to read them)."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-        # Deferred CSVs are built on click, on a server thread: allow for a loaded machine. A click
-        # during a rerun can be lost with the element it hit (seen once in a full run under load),
-        # so a click that brought nothing is made once more on the settled page.
-        for attempt, wait in enumerate((30_000, 60_000)):
+        # Deferred CSVs are built on click, on a server thread: allow for a loaded machine. Twice in
+        # full runs under load a click brought no file and left the button disabled (its request
+        # for the file got no answer), so after a minute the page is reloaded (filters and search
+        # live in the URL) and the click made once more.
+        for attempt in range(2):
+            if attempt:
+                self.page.reload()
             self.settle()
             try:
-                with self.page.expect_download(timeout=wait) as info:
+                with self.page.expect_download(timeout=60_000) as info:
                     self.page.get_by_role("button", name=label, exact=True).nth(index).click()
                 return Path(info.value.path()).read_text(encoding="utf-8-sig")
             except PlaywrightTimeout:

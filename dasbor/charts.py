@@ -29,7 +29,7 @@ _MARKUP = ("<", ">", "&")
 def _escape_traces(fig: go.Figure) -> None:
     """Plotly renders a subset of HTML in labels and hover text: report text must stay text.
 
-    Only cells that hold markup characters are rewritten (a scatter of 20,000 named points has
+    Only traces that hold markup characters are rewritten (a scatter of 20,000 named points has
     few or none), so a clean trace is left as it was."""
     for trace in fig.data:
         for attr in ("x", "y", "text", "customdata", "hovertext"):
@@ -43,20 +43,9 @@ def _escape_traces(fig: go.Figure) -> None:
             if array.dtype.kind in "biufcmM":  # numbers and dates hold no text
                 continue
             array = array.astype(object)
-            flat = array.ravel()
-            joined = "\x00".join(map(str, flat))  # one pass in C; most traces hold no markup at all
-            if not any(c in joined for c in _MARKUP):
-                continue
-            dirty = [
-                i
-                for i, v in enumerate(flat)
-                if isinstance(v, (list, tuple)) or (isinstance(v, str) and any(c in v for c in _MARKUP))
-            ]
-            if dirty:
-                flat = flat.copy()
-                for i in dirty:
-                    flat[i] = _inert(flat[i])
-                setattr(trace, attr, flat.reshape(array.shape))
+            joined = "\x00".join(map(str, array.ravel()))  # one pass in C; most traces hold no markup at all
+            if any(c in joined for c in _MARKUP):
+                setattr(trace, attr, np.vectorize(_inert, otypes=[object])(array))
 
 
 def style(fig: go.Figure, height: int = 360, lang: str = "id") -> go.Figure:

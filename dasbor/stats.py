@@ -161,7 +161,8 @@ def kaplan_meier(durations, stopped, counts=None) -> tuple[np.ndarray, np.ndarra
     d = np.asarray(durations, float)
     e = np.asarray(stopped, bool)
     w = np.ones(d.size) if counts is None else np.asarray(counts, float)
-    d, e, w = d[w > 0], e[w > 0], w[w > 0]
+    keep = w > 0
+    d, e, w = d[keep], e[keep], w[keep]
     times = np.unique(d[e])
     if times.size == 0:
         return np.array([0.0]), np.array([1.0])

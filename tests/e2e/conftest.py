@@ -208,18 +208,17 @@ class Page:
         # full runs under load a click brought no file and left the button disabled (its request
         # for the file got no answer), so after a minute the page is reloaded (filters and search
         # live in the URL) and the click made once more.
-        for attempt in range(2):
-            if attempt:
-                self.page.reload()
-            self.settle()
-            try:
-                with self.page.expect_download(timeout=60_000) as info:
-                    self.page.get_by_role("button", name=label, exact=True).nth(index).click()
-                return Path(info.value.path()).read_text(encoding="utf-8-sig")
-            except PlaywrightTimeout:
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
+        try:
+            return self._download_once(label, index)
+        except PlaywrightTimeout:
+            self.page.reload()
+            return self._download_once(label, index)
+
+    def _download_once(self, label: str, index: int) -> str:
+        self.settle()
+        with self.page.expect_download(timeout=60_000) as info:
+            self.page.get_by_role("button", name=label, exact=True).nth(index).click()
+        return Path(info.value.path()).read_text(encoding="utf-8-sig")
 
     def alert(self) -> str:
         return self.page.locator('[data-testid="stAlert"]').last.inner_text()

@@ -29,7 +29,7 @@ from etl.validate import SQL_DIR, Batch, ValidationError, lit, validate
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_SOME_REJECTED = 0, 1, 2, 3
 # The derived tables of etl/sql/marts.sql, all rebuilt by every load.
 MARTS = (
-    "tahapan_transisi",
+    "tahap_tunggu",
     "evaluasi_terakhir",
     "inovasi_status",
     "info_data",

@@ -126,7 +126,7 @@ def test_loading_the_same_files_twice_changes_nothing(tmp_path):
 
     batch = write_sample(tmp_path / "s", innovations=200, seed=3)
     assert run([batch], write=True).exit_code == 0
-    tables = ("inovasi", "tahapan", "evaluasi", "penghargaan", "indeks_daerah", "inovasi_status", "tahapan_transisi")
+    tables = ("inovasi", "tahapan", "evaluasi", "penghargaan", "indeks_daerah", "inovasi_status", "tahap_tunggu")
     before = {t: table(f"select * from {t} order by all") for t in tables}
     again = run([batch], write=True)
     assert all(c["changed"] == 0 for c in again.tables.values())
@@ -153,6 +153,20 @@ def test_enumerations_accept_any_case_spacing_and_english(tmp_path):
     assert list(table("select jenis from inovasi order by kode_inovasi").jenis) == ["non_digital"] * 3 + ["digital"]
     stages = table("select tahap from tahapan where not turunan order by tanggal")
     assert list(stages.tahap) == ["kajian", "uji_coba", "tidak_layak"]
+
+
+def test_cells_padded_with_spaces_load_as_if_trimmed(tmp_path):
+    nbsp, ideographic = "\u00a0", "\u3000"  # spreadsheets paste these; both are spaces to DuckDB's trim
+    padded = ["  K0 ", f" Inovasi K0{nbsp}", f"{nbsp}71.07", "", " Dinas Kesehatan  ", "ASN ", "  pelayanan_publik"]
+    write_csv(tmp_path, "inovasi.csv", INOVASI_HEADER, [[*padded, f"Digital{ideographic}", " 22/11/2017 "]])
+    write_csv(tmp_path, "tahapan.csv", ["kode_inovasi", "tahap", "tanggal"], [["K0 ", " kajian", "\t01/12/2017"]])
+    report = run([tmp_path / "inovasi.csv", tmp_path / "tahapan.csv"], write=True)
+    row = table("select * from inovasi").iloc[0]
+    assert (row.kode_inovasi, row.nama_inovasi, row.kode_wilayah) == ("K0", "Inovasi K0", "71.07")
+    assert (row.perangkat_daerah, row.inisiator, row.jenis) == ("Dinas Kesehatan", "asn", "digital")
+    assert str(row.tanggal_usulan.date()) == "2017-11-22"
+    # A tab is not a space to trim: that date is named as not understood, with the cell as sent.
+    assert [(r["column"], r["value"]) for r in report.rejected] == [("tanggal", "\t01/12/2017")]
 
 
 def test_rows_referring_to_a_rejected_innovation_are_rejected_too(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.validate import SQL_DIR
+from etl.validate import SQL_DIR, trimmed
 
 BULAN = [
     "Januari",
@@ -141,3 +141,16 @@ def test_negative_money_is_not_money(con):
 @pytest.mark.parametrize("text", ["Non Digital", "non-digital", "NON_DIGITAL", " non  digital "])
 def test_enum_keys_treat_case_spaces_hyphens_underscores_alike(con, text):
     assert one(con, "select kunci(?)", text) == "non_digital"
+
+
+SPACEY = st.text(alphabet=st.sampled_from([" ", "\u00a0", "\u2009", "\u3000", "\t", "a", "é", "1", "-"]), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(st.one_of(st.none(), SPACEY), min_size=1, max_size=8))
+def test_cells_are_trimmed_as_duckdb_trims(con, cells):
+    import pyarrow as pa
+
+    column = pa.chunked_array([pa.array(cells, pa.string())])
+    expected = [r[0] for r in con.execute("select trim(c) from unnest(?::varchar[]) t(c)", [cells]).fetchall()]
+    assert trimmed(column).to_pylist() == expected

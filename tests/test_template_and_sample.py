@@ -61,11 +61,7 @@ def test_sample_loads_clean_and_covers_the_country_and_every_stage(tmp_path):
     assert derived > 0, "the export-style regions exercise the derived history"
     per_region = store.query("select count(*) n from inovasi group by kode_wilayah").n
     assert per_region.max() > 5 * per_region.median(), "activity should be uneven across regions"
-    waits = (
-        store.query("select dari_tahap, median(hari) m from tahapan_transisi where ke_tahap is not null group by 1")
-        .set_index("dari_tahap")
-        .m
-    )
+    waits = store.query("select tahap, median(hari) m from tahap_tunggu group by 1").set_index("tahap").m
     assert waits["kajian"] > waits["usulan"], "review at the research agency takes longer than filing"
     evals = store.query("select count(*) filter (where ikm_sesudah is not null) s, count(*) n from evaluasi").iloc[0]
     assert 0 < evals.s < evals.n, "some evaluations surveyed (IKM), some self-reported"

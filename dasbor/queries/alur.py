@@ -1,5 +1,5 @@
 """Alur Tahapan: stage throughput as flow analytics (ActionableAgile/Nave definitions), read from
-the tables precomputed at load (tahap_capai, tahap_capai_lebar, tahap_keluar, tahapan_transisi)."""
+the tables precomputed at load (tahap_capai, tahap_capai_lebar, tahap_keluar, tahap_tunggu)."""
 
 from __future__ import annotations
 
@@ -52,10 +52,10 @@ def stage_waits(ctx: Ctx) -> pd.DataFrame:
     """Per stage, finished waits in it (days until the next stage or an exit): median, p85, count."""
     where, params = ctx.where()
     source = f"""
-        from tahapan_transisi t {Filters.status_join(where, "t")}
-        where t.ke_tahap is not null and {where}
+        from tahap_tunggu t {Filters.status_join(where, "t")}
+        where {where}
     """
-    return data.read(f"select kelompok as tahap, n, median, p85 from ({_waits('t.dari_tahap', source)})", params)
+    return data.read(f"select kelompok as tahap, n, median, p85 from ({_waits('t.tahap', source)})", params)
 
 
 def stuck(ctx: Ctx, waits: pd.DataFrame, limit: int | None = None) -> tuple[pd.DataFrame, int]:
@@ -272,9 +272,9 @@ def waits_by(ctx: Ctx, group: str, stage: str) -> pd.DataFrame:
     column = {"perangkat_daerah": "s.perangkat_daerah", "wilayah": "w.nama"}[group]
     where, params = ctx.where()
     source = f"""
-        from tahapan_transisi t
+        from tahap_tunggu t
         join inovasi_status s using (kode_inovasi)
         join wilayah w on w.kode = s.kode_wilayah
-        where t.ke_tahap is not null and t.dari_tahap = ? and {where}
+        where t.tahap = ? and {where}
     """
     return data.read(f"select * from ({_waits(column, source)}) order by median desc, n desc", [stage, *params])

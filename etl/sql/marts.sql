@@ -1,25 +1,20 @@
 -- Tables the pages read, rebuilt at the end of every load so that pages never compute stage
 -- histories themselves.
 
--- One row per innovation and stage entry, in the order the innovation moved. Ties on the same
--- date are ordered by the stage order, so a decree and a trial on one day read forward. One window
--- (one sort of the millions of stage rows) numbers the entries and finds each one's successor.
-create or replace table tahapan_transisi as
-with final as (
-    select
-        t.kode_inovasi,
-        row_number() over w as langkah,
-        t.tahap as dari_tahap,
-        t.tanggal as dari_tanggal,
-        lead(t.tahap) over w as ke_tahap,
-        lead(t.tanggal) over w as ke_tanggal,
-        lead(t.tanggal) over w - t.tanggal as hari
-    from tahapan as t
-    join tahap_ref as r using (tahap)
-    window w as (partition by t.kode_inovasi order by t.tanggal, r.urutan, t.tahap)
-)
-
-select * from final;
+-- One row per finished wait: an innovation's stay in a stage until its next entry (a later stage,
+-- an exit, or a move back), in days. Entries are ordered by date, ties on one date by the stage
+-- order, so a decree and a trial on one day read forward. One window (one sort of the millions of
+-- stage rows) finds each entry's successor; the entry an innovation is in now has none and is not
+-- a row here (Alur reads its waiting time from inovasi_status).
+create or replace table tahap_tunggu as
+select
+    t.kode_inovasi,
+    t.tahap,
+    lead(t.tanggal) over w - t.tanggal as hari
+from tahapan as t
+join tahap_ref as r using (tahap)
+window w as (partition by t.kode_inovasi order by t.tanggal, r.urutan, t.tahap)
+qualify hari is not null;
 
 -- Each evaluated innovation's latest evaluation (Dampak reads only these; the newest date wins, and
 -- evaluasi holds one row per innovation and date), with the innovation's name for labels.
@@ -55,19 +50,25 @@ select * from final;
 -- The state of every innovation now: its current stage (the last one it entered), when it
 -- entered it, Kemendagri's grouping, and whether it continues after penerapan.
 create or replace table inovasi_status as
-with history as (
-    -- one pass over the entries: the last one entered, and the furthest stages reached
+with entry_order as (
+    -- the order of entries on one date as one number: date first, then stage order, then code
+    select tahap, urutan, keluar, row_number() over (order by urutan, tahap) as nomor
+    from tahap_ref
+),
+
+history as (
+    -- one pass over the stage rows: the last entry, and the furthest stage reached
     select
-        x.kode_inovasi,
-        arg_max(x.dari_tahap, x.langkah) as tahap,
-        arg_max(x.dari_tanggal, x.langkah) as tanggal_tahap,
-        max(x.dari_tanggal) filter (where x.dari_tahap = 'penetapan') as tanggal_penetapan,
-        max(x.dari_tanggal) filter (where x.dari_tahap = 'penerapan') as tanggal_penerapan,
+        t.kode_inovasi,
+        arg_max(t.tahap, (t.tanggal - date '2000-01-01') * 16 + r.nomor) as tahap,
+        max(t.tanggal) as tanggal_tahap,
+        max(t.tanggal) filter (where t.tahap = 'penetapan') as tanggal_penetapan,
+        max(t.tanggal) filter (where t.tahap = 'penerapan') as tanggal_penerapan,
         -- furthest non-exit stage entered; a skipped stage counts as passed
         max(r.urutan) filter (where not r.keluar) as urutan_maks
-    from tahapan_transisi as x
-    join tahap_ref as r on r.tahap = x.dari_tahap
-    group by x.kode_inovasi
+    from tahapan as t
+    join entry_order as r using (tahap)
+    group by t.kode_inovasi
 ),
 
 current as (
@@ -195,12 +196,18 @@ with exits as (
 ),
 
 final as (
-    -- the stage an innovation left from: the furthest non-exit stage it reached before the exit
-    select e.kode_inovasi, e.keluar, e.tanggal, max(c.tahap_urutan) as dari_urutan
+    -- the stage an innovation left from: the furthest non-exit stage it reached by the exit date
+    select
+        e.kode_inovasi,
+        e.keluar,
+        e.tanggal,
+        list_max(list_filter(
+            range(1, 9),
+            lambda k: [b.capai_1, b.capai_2, b.capai_3, b.capai_4, b.capai_5, b.capai_6, b.capai_7, b.capai_8][k]
+                <= e.tanggal
+        )) as dari_urutan
     from exits as e
-    left join (select kode_inovasi, urutan as tahap_urutan, tanggal_capai from tahap_capai) as c
-        on c.kode_inovasi = e.kode_inovasi and c.tanggal_capai <= e.tanggal
-    group by all
+    left join tahap_capai_lebar as b using (kode_inovasi)
 )
 
 select * from final;

@@ -3,8 +3,9 @@
 -- normalises the text once, `*_dari_bersih` reads the normalised text; the validator computes the
 -- first half once per cell and reuses it for every rule. NULL out means "not understood".
 
--- Blank cells and cells of only spaces are missing values.
-create or replace macro isi(s) as nullif(trim(s), '');
+-- Blank cells and cells of only spaces are missing values. Cells arrive trimmed (etl/validate.py,
+-- trimmed()), so a cell of only spaces arrives empty.
+create or replace macro isi(s) as nullif(s, '');
 
 -- Numbers: Indonesian `1.234,56` and `1234,56`, plain `1234`, English `1234.5` when the dot cannot
 -- be a thousands separator, `1,234.56` with both separators, `Rp` in front and `,-` at the end.

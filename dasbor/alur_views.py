@@ -23,7 +23,8 @@ def cfd(ctx: Ctx) -> None:
     if frame.empty:
         return
     fig = go.Figure()
-    stages = [s for s in q.FLOW_STAGES if s in set(frame.tahap)]
+    present = set(frame.tahap.unique())  # unique() first: iterating Arrow strings one by one is slow
+    stages = [s for s in q.FLOW_STAGES if s in present]
     # Drawn from the last stage to the first, each filled down to the one before, so bands show what sits in a stage.
     for i, stage in enumerate(stages):
         part = frame[frame.tahap == stage]

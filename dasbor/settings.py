@@ -67,6 +67,13 @@ SETTINGS: tuple[Setting, ...] = (
         "200",
         "Largest file, in megabytes, that the loader accepts.",
     ),
+    Setting(
+        "reader_memory_mb",
+        "INOVASI_READER_MEMORY_MB",
+        "256",
+        "Memory, in megabytes, that the dashboard's DuckDB reader of a snapshot may hold (its cache and "
+        "its queries); a query needing more spills to disk beside the snapshot.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

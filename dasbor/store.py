@@ -102,7 +102,8 @@ def reader(snapshot: Path) -> duckdb.DuckDBPyConnection:
     with _lock:
         con = _connections.get(key)
         if con is None:
-            con = duckdb.connect(key, read_only=True, config=DUCKDB_CONFIG)
+            limit = f"{int(settings.get('reader_memory_mb'))}MB"
+            con = duckdb.connect(key, read_only=True, config={**DUCKDB_CONFIG, "memory_limit": limit})
             _connections[key] = con
             while len(_connections) > _KEEP_OPEN:
                 _, oldest = _connections.popitem(last=False)

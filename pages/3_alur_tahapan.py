@@ -219,10 +219,12 @@ else:
 wip, n_wip = view["wip"], view["n_wip"]
 if n_wip:
     names = [t("≤ 50%", "≤ 50%"), "50–70%", "70–85%", "85–95%", t("> 95% (terlama)", "> 95% (oldest)")]
-    wip = wip.assign(pita=wip.pita_no.map(dict(enumerate(names))), tahap_label=wip.tahap.map(L))
+    present = set(wip.tahap.unique())  # not set(wip.tahap): that walks 20,000 Arrow strings one by one
+    wip = wip.assign(
+        pita=wip.pita_no.map(dict(enumerate(names))), tahap_label=wip.tahap.map({s: L(s) for s in present})
+    )
     colours = (charts.OKABE_ITO[2], charts.OKABE_ITO[4], charts.OKABE_ITO[6], charts.OKABE_ITO[1], charts.OKABE_ITO[5])
     symbols = ("circle", "circle", "diamond", "square", "x")
-    present = set(wip.tahap.unique())  # not set(wip.tahap): that walks 20,000 Arrow strings one by one
     order = [L(s) for s in q.FLOW_STAGES if s in present]
     fig = go.Figure()
     drawn, thinned = wip, charts.sample_note(n_wip, len(wip), lang)

@@ -45,3 +45,15 @@ def test_results_in_many_chunks_arrive_whole_and_in_order():
     assert len(got) == 300_000 and got.x.is_monotonic_increasing
     assert str(got.n.dtype) == "Int64" and got.n.isna().sum() == 60_000
     pd.testing.assert_frame_equal(got, con.execute(sql).df(), check_exact=True)
+
+
+def test_a_snapshot_reader_holds_no_more_memory_than_configured(tmp_path, monkeypatch):
+    snapshot = tmp_path / "s.duckdb"
+    duckdb.connect(str(snapshot)).close()
+    monkeypatch.setenv("INOVASI_READER_MEMORY_MB", "64")
+    store.close_readers()
+    try:
+        limit = store.query("select current_setting('memory_limit') as m", snapshot=snapshot).m[0]
+    finally:
+        store.close_readers()
+    assert limit == "61.0 MiB"  # 64 MB, as DuckDB prints it (64,000,000 bytes)

@@ -1,6 +1,9 @@
 -- Tables the pages read, rebuilt at the end of every load so that pages never compute stage
 -- histories themselves.
 
+-- Built by versions before tahap_tunggu, which holds what the pages read of it.
+drop table if exists tahapan_transisi;
+
 -- One row per finished wait: an innovation's stay in a stage until its next entry (a later stage,
 -- an exit, or a move back), in days. Entries are ordered by date, ties on one date by the stage
 -- order, so a decree and a trial on one day read forward. One window (one sort of the millions of

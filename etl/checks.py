@@ -17,14 +17,13 @@ KEYS = {
     "penduduk": ("kode_wilayah", "tahun"),
     "inovasi_status": ("kode_inovasi",),
     "tahap_capai_lebar": ("kode_inovasi",),
-    "tahap_capai": ("kode_inovasi", "tahap"),
     "tahap_keluar": ("kode_inovasi",),
     "evaluasi_terakhir": ("kode_inovasi",),
 }
 
 RULES = (
     (
-        "tahap_ref numbers its non-exit stages 1..8 (tahap_capai has one slot per stage)",
+        "tahap_ref numbers its non-exit stages 1..8 (tahap_capai_lebar has one column per stage)",
         "select ((select list(urutan order by urutan) from {db}.tahap_ref where not keluar) <> range(1, 9))::int",
     ),
     (

@@ -34,7 +34,6 @@ MARTS = (
     "inovasi_status",
     "info_data",
     "tahap_capai_lebar",
-    "tahap_capai",
     "tahap_keluar",
     "inovasi_publik",
 )

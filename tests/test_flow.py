@@ -55,12 +55,13 @@ def flow(tmp_path):
 
 
 def reached(kode: str) -> dict[str, tuple[str, bool]]:
-    rows = store.query(
-        "select tahap, strftime(tanggal_capai, '%Y-%m-%d') d, dilewati from tahap_capai where kode_inovasi = ? "
-        "order by urutan",
-        [kode],
-    )
-    return {r.tahap: (r.d, bool(r.dilewati)) for r in rows.itertuples()}
+    """Stage -> (date reached, skipped) for each stage up to the furthest reached, from tahap_capai_lebar."""
+    row = store.query("select * from tahap_capai_lebar where kode_inovasi = ?", [kode]).iloc[0]
+    return {
+        stage: (f"{row[f'capai_{k}']:%Y-%m-%d}", not (int(row.tercatat) >> k) & 1)
+        for k, stage in enumerate(alur.FLOW_STAGES, start=1)
+        if k <= row.urutan_maks
+    }
 
 
 def test_skipped_stages_take_the_next_stage_date(flow):

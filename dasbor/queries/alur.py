@@ -1,5 +1,5 @@
 """Alur Tahapan: stage throughput as flow analytics (ActionableAgile/Nave definitions), read from
-the tables precomputed at load (tahap_capai, tahap_capai_lebar, tahap_keluar, tahap_tunggu)."""
+the tables precomputed at load (tahap_capai_lebar, tahap_keluar, tahap_tunggu)."""
 
 from __future__ import annotations
 
@@ -123,22 +123,29 @@ def cfd(ctx: Ctx, grain: str) -> pd.DataFrame:
     if grain not in ("week", "month"):
         raise ValueError(grain)
     where, params = ctx.where(filters=ctx.filters.without("tahap"))
+    # One count per stage column of the cohort's rows (read once), stacked: grouping eight date
+    # columns of a million rows is faster than grouping the five million rows they unfold to.
+    per_stage = " union all ".join(
+        f"select {k} as urutan, date_trunc('{grain}', capai_{k}) as periode, count(*) as n "
+        f"from b where capai_{k} is not null group by all"
+        for k in range(1, len(FLOW_STAGES) + 1)
+    )
+    columns = ", ".join(f"b.capai_{k}" for k in range(1, len(FLOW_STAGES) + 1))
     return data.read(
         f"""
-        with f as (
-            select c.tahap, c.urutan, date_trunc('{grain}', c.tanggal_capai) as periode
-            from tahap_capai c {Filters.status_join(where, "c")} where {where}
+        with b as materialized (
+            select {columns} from tahap_capai_lebar b {Filters.status_join(where, "b")} where {where}
         ),
-        span as (select min(periode) lo, max(periode) hi from f),
+        counts as ({per_stage}),
+        span as (select min(periode) lo, max(periode) hi from counts),
         calendar as (
             select unnest(generate_series(lo, hi, interval 1 {grain}))::date as periode from span
         ),
-        stages as (select distinct tahap, urutan from tahap_ref where not keluar),
-        counts as (select tahap, periode, count(*) as n from f group by all)
+        stages as (select tahap, urutan from tahap_ref where not keluar)
         select c.periode, st.tahap, st.urutan,
             sum(coalesce(n.n, 0)) over (partition by st.tahap order by c.periode) as kumulatif
         from calendar c cross join stages st
-        left join counts n on n.tahap = st.tahap and n.periode = c.periode
+        left join counts n on n.urutan = st.urutan and n.periode = c.periode
         order by c.periode, st.urutan
         """,
         params,
@@ -248,22 +255,28 @@ def cycle_view(snapshot: str, filters: Filters, viewer: Viewer, start: str, end:
 def throughput(ctx: Ctx, start: str, end: str) -> pd.DataFrame:
     """Per month (empty months kept): arrivals at ``start`` and finishes at ``end``."""
     where, params = ctx.where(filters=ctx.filters.without("tahap"))
+    b, e = _reached(start), _reached(end)  # reaching the end stage implies reaching the start
     return data.read(
         f"""
-        with f as (
-            select c.tahap, date_trunc('month', c.tanggal_capai) as bulan
-            from tahap_capai c {Filters.status_join(where, "c")}
-            where c.tahap in (?, ?) and {where}
+        with f as materialized (
+            select date_trunc('month', b.{b}) as masuk, date_trunc('month', b.{e}) as selesai
+            from tahap_capai_lebar b {Filters.status_join(where, "b")}
+            where b.{b} is not null and {where}
         ),
-        span as (select min(bulan) lo, max(bulan) hi from f),
+        arrived as (select masuk as bulan, count(*) as n from f group by all),
+        finished as (select selesai as bulan, count(*) as n from f where selesai is not null group by all),
+        span as (
+            select min(bulan) lo, max(bulan) hi
+            from (select bulan from arrived union all select bulan from finished)
+        ),
         calendar as (select unnest(generate_series(lo, hi, interval 1 month))::date as bulan from span)
-        select c.bulan,
-            count(f.tahap) filter (where f.tahap = ?) as masuk,
-            count(f.tahap) filter (where f.tahap = ?) as selesai
-        from calendar c left join f on f.bulan = c.bulan
-        group by c.bulan order by c.bulan
+        select c.bulan, coalesce(a.n, 0) as masuk, coalesce(z.n, 0) as selesai
+        from calendar c
+        left join arrived a on a.bulan = c.bulan
+        left join finished z on z.bulan = c.bulan
+        order by c.bulan
         """,
-        [start, end, *params, start, end],
+        params,
     )
 
 

@@ -1,8 +1,10 @@
 -- Tables the pages read, rebuilt at the end of every load so that pages never compute stage
 -- histories themselves.
 
--- Built by versions before tahap_tunggu, which holds what the pages read of it.
+-- Built by earlier versions: tahap_tunggu holds what the pages read of tahapan_transisi, and the
+-- pages read tahap_capai's rows (one per innovation and stage reached) off tahap_capai_lebar.
 drop table if exists tahapan_transisi;
+drop table if exists tahap_capai;
 
 -- One row per finished wait: an innovation's stay in a stage until its next entry (a later stage,
 -- an exit, or a move back), in days. Entries are ordered by date, ties on one date by the stage
@@ -164,30 +166,6 @@ from tahapan as t
 join tahap_ref as r using (tahap)
 where not r.keluar
 group by t.kode_inovasi;
-
--- The same, one row per innovation and stage reached.
-create or replace table tahap_capai as
-with grid as (
-    select
-        kode_inovasi,
-        tercatat,
-        [capai_1, capai_2, capai_3, capai_4, capai_5, capai_6, capai_7, capai_8] as capai,
-        unnest(range(1, urutan_maks + 1)) as urutan
-    from tahap_capai_lebar
-),
-
-final as (
-    select
-        g.kode_inovasi,
-        st.tahap,
-        g.urutan,
-        g.capai[g.urutan] as tanggal_capai,
-        ((g.tercatat >> g.urutan) & 1) = 0 as dilewati
-    from grid as g
-    join tahap_ref as st on st.urutan = g.urutan and not st.keluar
-)
-
-select * from final;
 
 create or replace table tahap_keluar as
 with exits as (

@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import os
 import secrets
+import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -76,6 +77,8 @@ def _prune(root: Path, keep: int, current: Path) -> None:
         for victim in (path, path.with_name(path.name + ".wal")):
             with contextlib.suppress(FileNotFoundError):
                 victim.unlink()
+        # where a reader spilled queries beyond INOVASI_READER_MEMORY_MB (DuckDB empties it on close)
+        shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -445,8 +446,12 @@ def test_old_snapshots_are_pruned(tmp_path, data_dir, monkeypatch):
     for i in range(4):
         write_csv(tmp_path / str(i), "inovasi.csv", INOVASI_HEADER, [inovasi_row(f"A{i}")])
         run([tmp_path / str(i)], write=True)
+        spill = Path(f"{store.current_snapshot()}.tmp")  # left by a reader that spilled and then died
+        spill.mkdir()
+        (spill / "duckdb_temp_storage.tmp").write_bytes(b"x")
     snaps = sorted((data_dir / "snapshots").glob("*.duckdb"))
     assert len(snaps) == 2 and store.current_snapshot() == snaps[-1]
+    assert sorted((data_dir / "snapshots").glob("*.tmp")) == [Path(f"{s}.tmp") for s in snaps]
     assert table("select count(*) n from inovasi").n[0] == 4
 
 

@@ -149,10 +149,20 @@ def _parents(con, batch_tables: list[str], has_db: bool) -> str:
     the loaded ones. Built once per batch and shared by every table that refers to them."""
     (built,) = con.execute("select count(*) from duckdb_tables() where table_name = '_induk'").fetchall()[0]
     if not built:
+        # A code sent twice keeps its valid row, else its first. Only codes whose hash repeats (true
+        # repeats or rare collisions) go through the window: sorting a million codes to find a
+        # handful of repeats took most of a second.
         batch = (
-            """(select kode_inovasi, tanggal_usulan, len(_errors) = 0 as ok, _file, _sheet, _row
-                from v_inovasi where kode_inovasi is not null
-                qualify row_number() over (partition by kode_inovasi order by len(_errors) = 0 desc, _row) = 1)"""
+            """(with sent as (
+                    select kode_inovasi, tanggal_usulan, len(_errors) = 0 as ok, _file, _sheet, _row,
+                        hash(kode_inovasi) as _h
+                    from v_inovasi where kode_inovasi is not null
+                ),
+                repeated as (select _h from sent group by _h having count(*) > 1)
+                select * exclude (_h) from sent anti join repeated using (_h)
+                union all
+                select * exclude (_h) from sent semi join repeated using (_h)
+                qualify row_number() over (partition by kode_inovasi order by ok desc, _row) = 1)"""
             if "inovasi" in batch_tables
             else "(select null::varchar kode_inovasi, null::date tanggal_usulan, null::boolean ok, "
             "null::varchar _file, null::varchar _sheet, null::bigint _row where false)"

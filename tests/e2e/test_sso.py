@@ -91,6 +91,8 @@ def test_sso_user_with_a_role_claim_signs_in_and_out(sso_tab):
     assert not [c for c in sso_tab.page.context.cookies() if c["name"].startswith("_streamlit_user")]
     sso_tab.goto("/")
     assert sso_tab.title() == "Transparansi"
+    # The title can be drawn before the sidebar is: wait for the button (fails if it never comes).
+    sso_tab.page.get_by_role("button", name="Masuk dengan SSO").wait_for(timeout=20_000)
     assert sso_tab.page.get_by_role("button", name="Masuk dengan SSO").count() == 1
 
 

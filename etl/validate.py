@@ -161,7 +161,10 @@ def lookup_sql(table: Table) -> list[str]:
         lk = f"lk_{table.name}_{c.name}"
         distinct = f"select teks, isi(teks) as raw from (select distinct {c.name} as teks from raw_{table.name})"
         if c.kind == "tanggal":
-            out.append(f"create or replace temp table {lk} as select teks, parse_tanggal(raw) as v from ({distinct})")
+            out.append(
+                f"create or replace temp table {lk} as "
+                f"select teks, parse_tanggal(raw) as v, bentuk_tanggal(bersih_tanggal(raw)) as bentuk from ({distinct})"
+            )
         elif c.kind in NUMBER_KINDS:
             parse = "uang_dari_bersih" if c.kind == "uang" else "angka_dari_bersih"
             whole = c.kind in ("bulat", "tahun")  # a whole number, or not understood
@@ -202,9 +205,16 @@ def _column_sql(c: Column, table: Table) -> tuple[str, list[str], str]:
             _err(
                 c.name,
                 r,
-                f"{r} is not null and {typed} is null",
+                f"{r} is not null and {typed} is null and not {lk}.bentuk",
                 "tanggal tidak dikenali (pakai 22/11/2017, 2017-11-22 atau 22 November 2017)",
                 "date not recognised (use 22/11/2017, 2017-11-22 or 22 November 2017)",
+            ),
+            _err(
+                c.name,
+                r,
+                f"{r} is not null and {typed} is null and {lk}.bentuk",
+                "tanggal itu tidak ada di kalender (mis. 31/02, atau 29/02 di luar tahun kabisat); periksa hari dan bulannya",
+                "no such day in the calendar (e.g. 31/02, or 29/02 outside a leap year); check the day and month",
             ),
             _err(c.name, r, f"{typed} > current_date", "tanggal di masa depan", "date is in the future"),
             _err(

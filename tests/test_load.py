@@ -105,6 +105,7 @@ def test_messy_report_loads_good_rows_and_names_every_broken_cell(tmp_path, caps
     row5 = {r["column"]: r for r in report["rejected"] if r["row"] == 5}
     assert set(row5) == {"inisiator", "tanggal_usulan", "anggaran"}
     assert row5["tanggal_usulan"]["value"] == "31/02/2018"
+    assert row5["tanggal_usulan"]["reason"].startswith("tanggal itu tidak ada di kalender")
     assert row5["inisiator"]["reason_en"].startswith("unknown value")
     assert any("Kolom Tambahan" in n for n in report["notices"])
     loaded = table("select * from inovasi order by kode_inovasi")
@@ -168,6 +169,15 @@ def test_cells_padded_with_spaces_load_as_if_trimmed(tmp_path):
     assert str(row.tanggal_usulan.date()) == "2017-11-22"
     # A tab is not a space to trim: that date is named as not understood, with the cell as sent.
     assert [(r["column"], r["value"]) for r in report.rejected] == [("tanggal", "\t01/12/2017")]
+
+
+def test_a_day_that_does_not_exist_is_told_apart_from_an_unreadable_date(tmp_path):
+    rows = [inovasi_row("K1", tanggal="29/02/2023"), inovasi_row("K2", tanggal="kemarin")]
+    write_csv(tmp_path, "inovasi.csv", INOVASI_HEADER, rows)
+    report = run([tmp_path / "inovasi.csv"], write=False)
+    why = {r["value"]: r["reason_en"] for r in report.rejected}
+    assert why["29/02/2023"].startswith("no such day in the calendar")
+    assert why["kemarin"].startswith("date not recognised (use 22/11/2017")
 
 
 def test_rows_referring_to_a_rejected_innovation_are_rejected_too(tmp_path):

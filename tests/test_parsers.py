@@ -80,6 +80,25 @@ def test_dates_that_are_not_dates_are_rejected(con, text):
 
 
 @pytest.mark.parametrize(
+    ("text", "written_as_date"),
+    [
+        ("31/02/2020", True),
+        ("29-02-2023", True),
+        ("2022-13-01", True),
+        ("31 Februari 2020", True),
+        ("22 Smarch 2017", False),
+        ("22/11/17", False),
+        ("2017/22/11", False),
+        ("kemarin", False),
+        ("", False),
+    ],
+)
+def test_a_cell_written_as_a_date_is_told_apart_from_one_that_is_not(con, text, written_as_date):
+    # The validator says "no such day" for the first kind and "not recognised" for the second.
+    assert one(con, "select bentuk_tanggal(bersih_tanggal(?))", text) is written_as_date
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("Rabu, 22 November 2017", dt.date(2017, 11, 22)),

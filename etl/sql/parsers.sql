@@ -67,13 +67,23 @@ create or replace macro bersih_tanggal(s) as
 
 -- ISO `2017-11-22` (a time after it is ignored), day-first `22/11/2017`, `22-11-2017`,
 -- `22.11.2017`, and `22 November 2017` / `22 Nov 2017` / `22-Nov-2017`. Years have four digits.
+create or replace macro tanggal_iso(c) as
+    regexp_full_match(c, '\d{4}-\d{1,2}-\d{1,2}([ t]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?');
+create or replace macro tanggal_angka(c) as regexp_full_match(c, '\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}');
+create or replace macro tanggal_nama(c) as
+    regexp_full_match(c, '\d{1,2}[ \-][a-z]+\.?[ \-]\d{4}') and bulan(regexp_extract(c, '[a-z]+')) is not null;
+
+-- Whether a cleaned text is written as a date is: then NULL from tanggal_dari_bersih means no such
+-- day (31/02/2022, month 13), which the data officer is told apart from an unreadable cell.
+create or replace macro bentuk_tanggal(c) as coalesce(tanggal_iso(c) or tanggal_angka(c) or tanggal_nama(c), false);
+
 create or replace macro tanggal_dari_bersih(c) as
     case
-        when regexp_full_match(c, '\d{4}-\d{1,2}-\d{1,2}([ t]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?')
+        when tanggal_iso(c)
             then try_strptime(regexp_extract(c, '^\d{4}-\d{1,2}-\d{1,2}'), '%Y-%m-%d')::date
-        when regexp_full_match(c, '\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}')
+        when tanggal_angka(c)
             then try_strptime(regexp_replace(c, '[/.]', '-', 'g'), '%d-%m-%Y')::date
-        when regexp_full_match(c, '\d{1,2}[ \-][a-z]+\.?[ \-]\d{4}')
+        when tanggal_nama(c)
             then try_strptime(
                 concat_ws(
                     '-',

@@ -186,7 +186,10 @@ else:
             y=value,
             line={"dash": ("dot", "dash", "solid", "longdash")[i], "color": "#444", "width": 1},
             annotation_text=f"{p}%: {fmt.number(value, lang)} {t('hari', 'days')}",
-            annotation_position="top left",
+            # alternate sides, so labels of lines close together do not overlap, on white to stay
+            # readable over the points
+            annotation_position="top left" if i % 2 == 0 else "top right",
+            annotation_bgcolor="rgba(255, 255, 255, 0.85)",
         )
     fig.update_yaxes(title=t("Lama siklus (hari)", "Cycle time (days)"))
     fig.update_xaxes(title=t("Tanggal selesai", "Finish date"), tickformat="%b %Y" if lang == "en" else "%m/%Y")

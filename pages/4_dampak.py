@@ -154,6 +154,10 @@ def paired(summary: pd.DataFrame, money: bool):
     )
 
 
+# How stats.bootstrap_median builds the interval, in the words of the chart definitions.
+INTERVAL_ID = "interval 95% (bootstrap; di atas 5.000 inovasi: interval peringkat binomial, yang setara)"
+INTERVAL_EN = "a 95% interval (bootstrap; above 5,000 innovations the equivalent binomial order-statistic interval)"
+
 for key, filename, money, title, definition in (
     (
         "time",
@@ -162,9 +166,9 @@ for key, filename, money, title, definition in (
         t("Waktu layanan sebelum → sesudah", "Service time before → after"),
         t(
             "Median waktu layanan per satuan yang dilaporkan (menit, jam, hari tidak dicampur); perubahan = median selisih sesudah − "
-            "sebelum per inovasi dengan interval bootstrap 95%. Bukti: dilaporkan sendiri; bukan estimasi sebab-akibat.",
+            f"sebelum per inovasi dengan {INTERVAL_ID}. Bukti: dilaporkan sendiri; bukan estimasi sebab-akibat.",
             "Median service time per reported unit (minutes, hours, days never mixed); change = median of after − before per "
-            "innovation with a 95% bootstrap interval. Evidence: self-reported; not a causal estimate.",
+            f"innovation with {INTERVAL_EN}. Evidence: self-reported; not a causal estimate.",
         ),
     ),
     (
@@ -174,9 +178,9 @@ for key, filename, money, title, definition in (
         t("Biaya yang dibayar warga sebelum → sesudah", "Cost paid by citizens before → after"),
         t(
             "Hanya layanan yang berbayar sebelum inovasi. Median biaya per layanan; perubahan = median selisih per inovasi "
-            "dengan interval bootstrap 95%. Bukti: dilaporkan sendiri; bukan estimasi sebab-akibat.",
+            f"dengan {INTERVAL_ID}. Bukti: dilaporkan sendiri; bukan estimasi sebab-akibat.",
             "Only services that charged something before. Median cost per service; change = median per-innovation "
-            "difference with a 95% bootstrap interval. Evidence: self-reported; not a causal estimate.",
+            f"difference with {INTERVAL_EN}. Evidence: self-reported; not a causal estimate.",
         ),
     ),
 ):

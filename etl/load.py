@@ -24,6 +24,7 @@ from dasbor.reference import regions, urusan_rows
 from etl import checks
 from etl.contract import LOAD_ORDER, TABLE_BY_NAME
 from etl.read import ReadError, expand, read_file
+from etl.rules import one_per_key
 from etl.validate import SQL_DIR, Batch, ValidationError, lit, validate
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_SOME_REJECTED = 0, 1, 2, 3
@@ -178,19 +179,10 @@ def _accepted_sql(name: str, cols: list[str]) -> str:
     base = f"select {select} from v_{name} where len(_errors) = 0"
     if name == "tahapan":
         # The same stage twice: the later date replaces the earlier, the later row breaking a tie
-        # (DESIGN.md section 3). Only the repeated keys go through the window; sorting all the
-        # millions of rows of a national load to find a handful of repeats costs seconds. Repeats
-        # are found by the key's hash (grouping one integer is faster than two texts): a row whose
-        # hash occurs once has a key that occurs once; the rest, true repeats or hash collisions
-        # (54 rows of 5 million in the national benchmark), are sorted out by the key itself.
-        dedupe = "qualify row_number() over (partition by kode_inovasi, tahap order by tanggal desc, _row desc) = 1"
-        return f"""
-            with ok as (select *, hash(kode_inovasi, tahap) as _h from v_tahapan where len(_errors) = 0),
-            repeated as (select _h from ok group by _h having count(*) > 1)
-            select {select} from ok anti join repeated using (_h)
-            union all
-            select {select} from ok semi join repeated using (_h) {dedupe}
-        """
+        # (DESIGN.md section 3).
+        return one_per_key(
+            "select * from v_tahapan where len(_errors) = 0", "kode_inovasi, tahap", "tanggal desc, _row desc", select
+        )
     if name == "penghargaan":
         return f"select distinct * from ({base})"
     return base

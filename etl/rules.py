@@ -144,25 +144,35 @@ def _duplicates(con, table: Table) -> None:
     )
 
 
+def one_per_key(rows_sql: str, key: str, order: str, columns: str = "* exclude (_h)") -> str:
+    """``rows_sql`` with one row per ``key``, the first by ``order``; ``columns`` of it.
+
+    Only rows whose key repeats go through the window: sorting the millions of rows of a national
+    load to find a handful of repeats costs seconds. Repeats are found by the key's hash (grouping
+    one integer is faster than texts): a row whose hash occurs once has a key that occurs once; the
+    rest, true repeats or hash collisions, are sorted out by the key itself."""
+    return f"""
+        with candidates as (select *, hash({key}) as _h from ({rows_sql})),
+        repeated as (select _h from candidates group by _h having count(*) > 1)
+        select {columns} from candidates anti join repeated using (_h)
+        union all
+        select {columns} from candidates semi join repeated using (_h)
+        qualify row_number() over (partition by {key} order by {order}) = 1
+    """
+
+
 def _parents(con, batch_tables: list[str], has_db: bool) -> str:
     """The innovations a row may refer to, one row per code: this batch's (valid or not: ``ok``) and
     the loaded ones. Built once per batch and shared by every table that refers to them."""
     (built,) = con.execute("select count(*) from duckdb_tables() where table_name = '_induk'").fetchall()[0]
     if not built:
-        # A code sent twice keeps its valid row, else its first. Only codes whose hash repeats (true
-        # repeats or rare collisions) go through the window: sorting a million codes to find a
-        # handful of repeats took most of a second.
+        # A code sent twice keeps its valid row, else its first.
+        sent = (
+            "select kode_inovasi, tanggal_usulan, len(_errors) = 0 as ok, _file, _sheet, _row "
+            "from v_inovasi where kode_inovasi is not null"
+        )
         batch = (
-            """(with sent as (
-                    select kode_inovasi, tanggal_usulan, len(_errors) = 0 as ok, _file, _sheet, _row,
-                        hash(kode_inovasi) as _h
-                    from v_inovasi where kode_inovasi is not null
-                ),
-                repeated as (select _h from sent group by _h having count(*) > 1)
-                select * exclude (_h) from sent anti join repeated using (_h)
-                union all
-                select * exclude (_h) from sent semi join repeated using (_h)
-                qualify row_number() over (partition by kode_inovasi order by ok desc, _row) = 1)"""
+            f"({one_per_key(sent, 'kode_inovasi', 'ok desc, _row')})"
             if "inovasi" in batch_tables
             else "(select null::varchar kode_inovasi, null::date tanggal_usulan, null::boolean ok, "
             "null::varchar _file, null::varchar _sheet, null::bigint _row where false)"

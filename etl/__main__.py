@@ -20,7 +20,9 @@ SHOWN_REJECTIONS = 50
 
 def _print_report(report: Report, verb: str) -> None:
     for name, c in report.tables.items():
-        extra = "".join(f", {k} {c[k]}" for k in ("changed", "derived") if k in c)
+        # in the summary's language: rows written new or changed, stage rows derived from tahap_terkini
+        words = {"changed": "berubah", "derived": "riwayat turunan"}
+        extra = "".join(f", {words[k]} {c[k]}" for k in words if k in c)
         print(f"{name}: dibaca {c['read']}, {verb} {c['loaded']}, ditolak {c['rejected']}{extra}")
     for notice in report.notices:
         print(f"catatan: {notice}")

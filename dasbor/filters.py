@@ -109,10 +109,10 @@ class Filters:
     @staticmethod
     def status_join(where: str, alias: str) -> str:
         """The join to ``inovasi_status s`` through which ``where`` (from :meth:`where`) applies to a
-        table ``alias`` keyed by kode_inovasi. None when the condition narrows nothing (a national
+        derived table ``alias`` (on id_inovasi, the integer the derived tables share). None when the condition narrows nothing (a national
         viewer, no filter: the Deputy's default), where at a million innovations that join would be
         most of a query's time; any scope or filter keeps it."""
-        return "" if where == UNRESTRICTED else f"join inovasi_status s on s.kode_inovasi = {alias}.kode_inovasi"
+        return "" if where == UNRESTRICTED else f"join inovasi_status s on s.id_inovasi = {alias}.id_inovasi"
 
     def where_public(self, alias: str = "p") -> tuple[str, list]:
         """The filters alone, for ``inovasi_publik`` only: that table holds nothing the public may not see."""

@@ -300,12 +300,18 @@ def _load(con, batch: Batch, report: Report, user: str | None) -> int:
     return load_id
 
 
+def _marts_version() -> str:
+    """Which derived tables a snapshot holds: the digest of the SQL that built them."""
+    return hashlib.sha256((SQL_DIR / "marts.sql").read_bytes()).hexdigest()[:16]
+
+
 def _build_marts(con, report: Report) -> None:
     """Rebuild every derived table from the base tables, check the invariants, checkpoint."""
     con.execute("use db")
     try:
         with report.timed("marts"):
             con.execute((SQL_DIR / "marts.sql").read_text(encoding="utf-8"))
+            con.execute("create or replace table versi_turunan as select ?::varchar as versi", [_marts_version()])
     finally:
         con.execute("use memory")
     with report.timed("checks"):
@@ -317,10 +323,13 @@ def _build_marts(con, report: Report) -> None:
 
 
 def marts_missing(snapshot: Path) -> list[str]:
-    """Derived tables this version of the dashboard reads that ``snapshot`` lacks (built by an older version)."""
+    """Derived tables this version of the dashboard reads that ``snapshot`` lacks, and ``versi_turunan``
+    when the ones it has were built by other SQL (an older version): either way, rebuild them."""
     with duckdb.connect(str(snapshot), read_only=True, config=store.DUCKDB_CONFIG) as con:
         have = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
-    return [t for t in MARTS if t not in have]
+        built = con.execute("select versi from versi_turunan").fetchall() if "versi_turunan" in have else []
+    missing = [t for t in MARTS if t not in have]
+    return missing if missing or built == [(_marts_version(),)] else ["versi_turunan"]
 
 
 def rebuild(data_dir: Path | None = None) -> Report:

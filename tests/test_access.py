@@ -261,3 +261,61 @@ def test_kelola_data_keeps_two_uploads_with_the_same_name_apart(sample_data):
     assert not at.exception
     next(b for b in at.button if b.label.startswith("Muat 2 baris")).click().run()
     assert store.query("select count(*) n from inovasi where kode_inovasi like 'SAMA-%'").n[0] == 2
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "pages/1_ringkasan.py",
+        "pages/2_perbandingan_wilayah.py",
+        "pages/3_alur_tahapan.py",
+        "pages/4_dampak.py",
+        "pages/5_katalog.py",
+    ],
+)
+def test_every_page_draws_for_a_province_account_and_for_a_filtered_deputy(sample_data, page):
+    """A scope or a filter sends the pages' queries down another path (joins to inovasi_status) than
+    the Deputy's unfiltered default: both must draw."""
+    province = store.query(
+        "select kode_provinsi k from inovasi_status where tanggal_penerapan is not null "
+        "group by 1 order by count(*) desc limit 1"
+    ).k[0]
+    for at in (
+        app_at(page, role="daerah", wilayah=(province,)),
+        app_at(page, {"prov": province, "jenis": "digital"}),
+    ):
+        assert not at.exception, at.exception
+        assert not at.error, [e.value for e in at.error]
+
+
+def test_dampak_and_alur_figures_keep_to_the_viewers_scope(sample_data):
+    from dasbor.access import NATIONAL, Viewer
+    from dasbor.filters import Filters
+    from dasbor.frame import Ctx
+    from dasbor.queries import alur, dampak
+
+    province = store.query(
+        "select kode_provinsi k from inovasi_status where tanggal_penerapan is not null "
+        "group by 1 order by count(*) desc limit 1"
+    ).k[0]
+    viewer = Viewer("daerah", (province,))
+    own = store.query(
+        "select count(*) n from evaluasi_terakhir e join inovasi_status s using (kode_inovasi) "
+        "where s.kode_provinsi = ?",
+        [province],
+    ).n[0]
+    everywhere = len(dampak.latest_evaluations(Filters(), NATIONAL))
+    assert 0 < own < everywhere
+    assert len(dampak.latest_evaluations(Filters(), viewer)) == own
+    assert len(dampak.latest_evaluations(Filters(provinsi=province), NATIONAL)) == own
+    implemented = store.query(
+        "select count(*) n from inovasi_status where kode_provinsi = ? and tanggal_penerapan is not null", [province]
+    ).n[0]
+    assert dampak.survival(Filters(), viewer).jumlah.sum() == implemented
+    waits = store.query(
+        "select count(*) n from tahap_tunggu t join inovasi_status s using (id_inovasi) "
+        "where s.kode_provinsi = ? and t.tahap = 'kajian'",
+        [province],
+    ).n[0]
+    ctx = Ctx("alur", "id", Filters(), viewer)
+    assert alur.stage_waits(ctx).set_index("tahap").loc["kajian", "n"] == waits

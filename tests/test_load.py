@@ -496,6 +496,27 @@ def test_rebuild_restores_derived_tables_an_older_snapshot_lacks(tmp_path, data_
     assert table("select count(*) n from muatan").n[0] == 1  # a rebuild is not a load
 
 
+def test_rebuild_replaces_derived_tables_built_by_other_sql(tmp_path, data_dir, capsys):
+    """An older version's tables can all be there with other columns (tahap_tunggu once had no
+    id_inovasi): the digest of the SQL that built them tells."""
+    import duckdb
+
+    from etl.load import marts_missing
+
+    write_csv(tmp_path, "inovasi.csv", INOVASI_HEADER, [inovasi_row("A")])
+    assert run([tmp_path], write=True).exit_code == 0
+    before = store.current_snapshot()
+    store.close_readers()
+    with duckdb.connect(str(before)) as con:
+        con.execute("update versi_turunan set versi = 'older'")
+    assert marts_missing(before) == ["versi_turunan"]
+    assert main(["rebuild", "--if-needed"]) == 0 and "rebuilt" in capsys.readouterr().out
+    assert marts_missing(store.current_snapshot()) == []
+    with duckdb.connect(str(before)) as con:  # a snapshot from before the digest was kept
+        con.execute("drop table versi_turunan")
+    assert marts_missing(before) == ["versi_turunan"]
+
+
 def test_post_load_checks_name_each_broken_invariant(tmp_path, data_dir):
     import duckdb
 
@@ -509,11 +530,14 @@ def test_post_load_checks_name_each_broken_invariant(tmp_path, data_dir):
         assert violations(con) == []
         con.execute("insert into db.inovasi_status select * from db.inovasi_status where kode_inovasi = 'A'")
         con.execute("update db.tahap_ref set urutan = 9 where tahap = 'evaluasi'")
+        con.execute("update db.tahap_capai_lebar set id_inovasi = 99 where kode_inovasi = 'B'")
         broken = violations(con)
     assert any(b.startswith("inovasi_status: key (kode_inovasi) not unique: 1 keys") for b in broken)
+    assert any(b.startswith("inovasi_status: key (id_inovasi) not unique: 1 keys") for b in broken)
     assert any(b.startswith("tahap_ref numbers its non-exit stages 1..8") for b in broken)
     assert any(b.startswith("inovasi_status has every innovation: -1 rows") for b in broken)
-    assert len(broken) == 3
+    assert any(b.startswith("tahap_capai_lebar, tahap_keluar, evaluasi_terakhir and tahap_tunggu use") for b in broken)
+    assert len(broken) == 5
 
 
 def test_a_load_failing_its_checks_publishes_nothing_and_leaves_no_draft(tmp_path, data_dir, monkeypatch):

@@ -174,7 +174,7 @@ def _wip_sql(where: str, start: str) -> str:
     return f"""
         select b.kode_inovasi, current_date - b.{b} + 1 as umur
         from tahap_capai_lebar b
-        join inovasi_status s on s.kode_inovasi = b.kode_inovasi
+        join inovasi_status s on s.id_inovasi = b.id_inovasi
         where b.{b} is not null and s.urutan_maks < ? and not s.keluar and {where}
     """
 
@@ -286,7 +286,7 @@ def waits_by(ctx: Ctx, group: str, stage: str) -> pd.DataFrame:
     where, params = ctx.where()
     source = f"""
         from tahap_tunggu t
-        join inovasi_status s using (kode_inovasi)
+        join inovasi_status s using (id_inovasi)
         join wilayah w on w.kode = s.kode_wilayah
         where t.tahap = ? and {where}
     """

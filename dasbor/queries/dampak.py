@@ -91,7 +91,7 @@ def survival(filters: Filters, viewer: Viewer, snapshot: Path | None = None) -> 
             k.tanggal is not null as berhenti, count(*) as jumlah
         from inovasi_status s
         left join tahap_keluar k
-            on k.kode_inovasi = s.kode_inovasi and k.keluar = 'dihentikan' and k.tanggal >= s.tanggal_penerapan
+            on k.id_inovasi = s.id_inovasi and k.keluar = 'dihentikan' and k.tanggal >= s.tanggal_penerapan
         where s.tanggal_penerapan is not null and {where}
         group by all
         order by hari, berhenti

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import INOVASI_HEADER, app_at, inovasi_row, write_csv
+from conftest import INOVASI_HEADER, app_at, inovasi_row, plotly_array, write_csv
 from dasbor import store
 from dasbor.access import NATIONAL
 from dasbor.filters import Filters
@@ -215,12 +215,25 @@ def test_alur_page_answers_what_is_stuck_and_where_proposals_wait(sample_data):
     assert int(labels["Inovasi macet"].replace(".", "")) == total == len(everything)
     assert len(stuck_table) == min(total, 200)
     assert list(stuck_table["Kode"]) == everything.kode_inovasi[: len(stuck_table)].tolist()
+    assert "Selesai per bulan (throughput)" in [s.value for s in at.subheader]  # many innovations: monthly
     end = next(s for s in at.selectbox if s.label == "Tahap selesai")
     end.set_value("penetapan").run()
     assert not at.exception
     assert "Lama siklus Usulan → Penetapan" in [s.value for s in at.subheader]
     next(r for r in at.radio if r.label == "Menurut").set_value("wilayah").run()
     assert not at.exception
+
+
+def test_throughput_of_a_handful_of_innovations_is_counted_per_year(flow):
+    """Five innovations over seven months: monthly bars would be a lone 1 among empty months."""
+    at = app_at("pages/3_alur_tahapan.py")
+    assert not at.exception
+    titles = [s.value for s in at.subheader]
+    assert "Selesai per tahun (throughput)" in titles and "Selesai per bulan (throughput)" not in titles
+    assert any("sedikit (1 selesai)" in c.value and "per tahun" in c.value for c in at.caption)
+    (chart,) = [c for c in at.get("plotly_chart") if "Masuk (Usulan)" in c.proto.spec]
+    bars, arrivals = json.loads(chart.proto.spec)["data"][:2]
+    assert (bars["x"], plotly_array(bars["y"]), plotly_array(arrivals["y"])) == (["2020"], [1], [5])
 
 
 def test_dampak_page_states_evidence_and_switches_dimension(sample_data):

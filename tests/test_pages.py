@@ -7,6 +7,7 @@ import json
 
 from conftest import INOVASI_HEADER, app_at, inovasi_row, plotly_array, write_csv
 from dasbor import data, store
+from dasbor.queries.ringkasan import _shift
 from etl.load import run
 
 RINGKASAN, WILAYAH, KATALOG = "pages/1_ringkasan.py", "pages/2_perbandingan_wilayah.py", "pages/5_katalog.py"
@@ -31,6 +32,17 @@ def test_front_door_opens_ringkasan_with_headlines_matching_the_data(sample_data
         "select count(*) n from inovasi_status where tanggal_usulan between ? and ?", [start, latest]
     ).n[0]
     assert metrics(at)["Usulan baru"] == id_number(expected)
+
+    def beneficial(first: dt.date, last: dt.date) -> int:
+        return store.query(
+            "select count(distinct kode_inovasi) n from evaluasi "
+            "where hasil = 'bermanfaat' and tanggal_evaluasi between ? and ?",
+            [first, last],
+        ).n[0]
+
+    now, before = beneficial(start, latest), beneficial(_shift(start), _shift(latest))
+    card = next(m for m in at.metric if m.label == "Dinilai bermanfaat")
+    assert now > 0 and (card.value, card.delta) == (id_number(now), id_number(now - before))
     titles = [s.value for s in at.subheader]
     assert "Perangkat daerah paling aktif" in titles and "Pengelompokan Kemendagri" in titles
     assert len(at.get("plotly_chart")) == 7

@@ -47,11 +47,13 @@ def headline(ctx: Ctx) -> pd.DataFrame:
         parts.append(f"count(*) filter (where {col} between ? and ?) as {name}_lalu")
         args += windows
     sql = f"""
-        with ev as (
+        with ev as (  -- only useful evaluations in either window: a fraction of all of them to group
             select kode_inovasi,
-                bool_or(hasil = 'bermanfaat' and tanggal_evaluasi between ? and ?) as now_ok,
-                bool_or(hasil = 'bermanfaat' and tanggal_evaluasi between ? and ?) as before_ok
-            from evaluasi group by kode_inovasi
+                bool_or(tanggal_evaluasi between ? and ?) as now_ok,
+                bool_or(tanggal_evaluasi between ? and ?) as before_ok
+            from evaluasi
+            where hasil = 'bermanfaat' and (tanggal_evaluasi between ? and ? or tanggal_evaluasi between ? and ?)
+            group by kode_inovasi
         )
         select {", ".join(parts)},
             count(*) filter (where ev.now_ok) as bermanfaat,
@@ -59,7 +61,7 @@ def headline(ctx: Ctx) -> pd.DataFrame:
         from inovasi_status s left join ev using (kode_inovasi)
         where {where}
     """
-    return data.read(sql, [*windows, *args, *params])
+    return data.read(sql, [*windows, *windows, *args, *params])
 
 
 def continuation(ctx: Ctx) -> pd.DataFrame:

@@ -198,35 +198,14 @@ if n_surveyed:
         (76.61, 88.30, "B Baik", "B Good"),
         (88.31, 100, "A Sangat Baik", "A Very good"),
     )
-    # The bands as layout items set at once (Plotly's add_hrect costs ~30 ms a call).
     fig = go.Figure(
         layout={
             "shapes": [
-                {
-                    "type": "rect",
-                    "xref": "x domain",
-                    "x0": 0,
-                    "x1": 1,
-                    "yref": "y",
-                    "y0": lo,
-                    "y1": hi,
-                    "fillcolor": ("#eeeeee", "#f7f7f7")[i % 2],
-                    "line": {"width": 0},
-                    "layer": "below",
-                }
+                charts.across(lo, hi, fillcolor=("#eeeeee", "#f7f7f7")[i % 2], line={"width": 0}, layer="below")
                 for i, (lo, hi, _, _) in enumerate(bands)
             ],
             "annotations": [
-                {
-                    "text": t(name_id, name_en),
-                    "xref": "x domain",
-                    "x": 1,
-                    "xanchor": "right",
-                    "yref": "y",
-                    "y": (lo + hi) / 2,
-                    "yanchor": "middle",
-                    "showarrow": False,
-                }
+                charts.edge_label(t(name_id, name_en), (lo + hi) / 2, right=True, yanchor="middle")
                 for lo, hi, name_id, name_en in bands
             ],
         }

@@ -8,19 +8,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-ORDER = {
-    "usulan": 1,
-    "kajian": 2,
-    "layak": 3,
-    "tidak_layak": 3,
-    "penetapan": 4,
-    "uji_coba": 5,
-    "penerapan": 6,
-    "pelembagaan": 7,
-    "evaluasi": 8,
-    "dihentikan": 9,
-}
-EXITS = ("tidak_layak", "dihentikan")
+from dasbor import domain
+
+ORDER = domain.ORDER
+EXITS = domain.EXITS
+IMPLEMENTED = domain.order(domain.IMPLEMENTED)
+DECREE = domain.order(domain.DECREE)
 
 
 def load(folder) -> dict[str, pd.DataFrame]:
@@ -64,14 +57,14 @@ def ringkasan(d) -> dict:
     }
     mixes = {c: cur[c].value_counts() for c in ("tahap", "inisiator", "bentuk", "jenis")}
     agencies = cur.groupby("perangkat_daerah").agg(
-        usulan=("kode_inovasi", "size"), diterapkan=("urutan_maks", lambda s: (s >= 6).sum())
+        usulan=("kode_inovasi", "size"), diterapkan=("urutan_maks", lambda s: (s >= IMPLEMENTED).sum())
     )
     return {"per_year": per_year, "mixes": mixes, "agencies": agencies.nlargest(10, "usulan")}
 
 
 def wilayah(d) -> pd.DataFrame:
     cur = _current(d)
-    g = cur.groupby("kode_wilayah").agg(n=("kode_inovasi", "size"), k=("urutan_maks", lambda s: (s >= 6).sum()))
+    g = cur.groupby("kode_wilayah").agg(n=("kode_inovasi", "size"), k=("urutan_maks", lambda s: (s >= IMPLEMENTED).sum()))
     theta = g.k.sum() / g.n.sum()
     z = 1.959964
     p = g.k / g.n
@@ -86,12 +79,13 @@ def alur(d) -> dict:
     t["hari"] = (t.berikut - t.tanggal).dt.days
     moves = t.dropna(subset=["hari"])
     waits = moves.groupby("tahap").hari.quantile([0.5, 0.85]).unstack()
-    # what is stuck: open innovations waiting in their current stage past that stage's 85th percentile
+    # what is stuck: innovations waiting on a decision past that stage's 85th percentile
     cur = _current(d)
     today = pd.Timestamp.today().normalize()
     cur["menunggu"] = (today - cur.tanggal).dt.days
-    stuck = cur[cur.menunggu > cur.tahap.map(waits[0.85])].sort_values("menunggu", ascending=False)
-    slowest = waits[0.5].idxmax()
+    deciding = cur[cur.tahap.isin(domain.DECISION)]
+    stuck = deciding[deciding.menunggu > deciding.tahap.map(waits[0.85])].sort_values("menunggu", ascending=False)
+    slowest = waits[0.5].reindex(domain.DECISION).idxmax()
     by_agency = (
         moves[moves.tahap == slowest]
         .merge(d["inovasi"][["kode_inovasi", "perangkat_daerah"]], on="kode_inovasi")
@@ -108,10 +102,10 @@ def alur(d) -> dict:
     dated["capai"] = dated.groupby("kode_inovasi").tanggal.cummin()
     capai = dated.pivot_table(index="kode_inovasi", columns="tahap", values="capai", aggfunc="min")
     months = capai.apply(lambda c: c.dt.to_period("M").value_counts().sort_index().cumsum())
-    start, end = capai["usulan"], capai["penerapan"]
+    start, end = capai[domain.FLOW[0]], capai[domain.IMPLEMENTED]
     cycle = ((end - start).dt.days + 1).dropna()
     marks = cycle.quantile([0.5, 0.7, 0.85, 0.95], interpolation="higher")
-    wip = cur[start.reindex(cur.kode_inovasi).notna().to_numpy() & (cur.urutan_maks < 6) & ~cur.tahap.isin(EXITS)]
+    wip = cur[start.reindex(cur.kode_inovasi).notna().to_numpy() & (cur.urutan_maks < IMPLEMENTED) & ~cur.tahap.isin(EXITS)]
     age = (today - start.reindex(wip.kode_inovasi)).dt.days + 1
     bands = np.searchsorted(marks.to_numpy(), age.to_numpy(), side="left")
     throughput = end.dt.to_period("M").value_counts().sort_index()
@@ -161,7 +155,7 @@ def katalog(d) -> pd.DataFrame:
 
 def transparansi(d) -> pd.DataFrame:
     cur = _current(d)
-    public = cur[(cur.publikasi == "ya") & (cur.urutan_maks >= 4)]
+    public = cur[(cur.publikasi == "ya") & (cur.urutan_maks >= DECREE)]
     return public.groupby("tahap").size()
 
 

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
+from dasbor import domain
+
 LANGS = ("id", "en")
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "tahap": {
-        "usulan": ("Usulan", "Proposed"),
-        "kajian": ("Kajian", "Under review"),
-        "layak": ("Layak", "Feasible"),
-        "tidak_layak": ("Tidak layak", "Not feasible"),
-        "penetapan": ("Penetapan", "Set by decree"),
-        "uji_coba": ("Uji coba", "Trial"),
-        "penerapan": ("Penerapan", "Implemented"),
-        "pelembagaan": ("Pelembagaan", "Institutionalised"),
-        "evaluasi": ("Evaluasi", "Evaluated"),
-        "dihentikan": ("Dihentikan", "Stopped"),
-    },
-    "kelompok": {
-        "Inisiatif": ("Inisiatif", "Initiative"),
-        "Uji Coba": ("Uji Coba", "Trial"),
-        "Penerapan": ("Penerapan", "Implementation"),
-        "Tidak layak": ("Tidak layak", "Not feasible"),
-        "Dihentikan": ("Dihentikan", "Stopped"),
-    },
+    "tahap": {s.code: (s.id, s.en) for s in domain.STAGES},
+    "kelompok": dict(domain.GROUPS),
     "inisiator": {
         "kepala_daerah": ("Kepala daerah", "Head of region"),
         "anggota_dprd": ("Anggota DPRD", "DPRD member"),
@@ -49,12 +34,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "perlu_perbaikan": ("Perlu perbaikan", "Needs improvement"),
         "tidak_bermanfaat": ("Tidak bermanfaat", "Not beneficial"),
     },
-    "predikat": {
-        "sangat_inovatif": ("Sangat Inovatif", "Very innovative"),
-        "inovatif": ("Inovatif", "Innovative"),
-        "kurang_inovatif": ("Kurang Inovatif", "Less innovative"),
-        "tidak_dapat_dinilai": ("Tidak Dapat Dinilai", "Cannot be assessed"),
-    },
+    "predikat": dict(domain.PREDIKAT),
     "verdict": {
         "lebih_tinggi": ("Lebih tinggi", "Higher"),
         "serupa": ("Serupa", "Similar"),

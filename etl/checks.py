@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import duckdb
 
+from dasbor import domain
+
 KEYS = (
     ("wilayah", ("kode",)),
     ("inovasi", ("kode_inovasi",)),
@@ -25,8 +27,10 @@ KEYS = (
 
 RULES = (
     (
-        "tahap_ref numbers its non-exit stages 1..8 (tahap_capai_lebar has one column per stage)",
-        "select ((select list(urutan order by urutan) from {db}.tahap_ref where not keluar) <> range(1, 9))::int",
+        f"tahap_ref numbers its non-exit stages 1..{len(domain.FLOW)} (tahap_capai_lebar has one column per stage)",
+        "select ((select list(urutan order by urutan) from {db}.tahap_ref where not keluar) <> range(1, "
+        + str(len(domain.FLOW) + 1)
+        + "))::int",
     ),
     (
         "tahapan.tahap is a stage code",
@@ -48,7 +52,8 @@ RULES = (
     (
         "inovasi_publik holds only public innovations from penetapan on",
         "select count(*) from {db}.inovasi_publik p join {db}.inovasi i using (kode_inovasi) "
-        "join {db}.inovasi_status s using (kode_inovasi) where not i.publikasi or s.urutan_maks < 4",
+        "join {db}.inovasi_status s using (kode_inovasi) where not i.publikasi or s.urutan_maks < "
+        + str(domain.order(domain.DECREE)),
     ),
     (
         "tahap_capai_lebar, tahap_keluar, evaluasi_terakhir and tahap_tunggu use inovasi_status's id_inovasi",

@@ -9,19 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-STAGES = (
-    "usulan",
-    "kajian",
-    "layak",
-    "tidak_layak",
-    "penetapan",
-    "uji_coba",
-    "penerapan",
-    "pelembagaan",
-    "evaluasi",
-    "dihentikan",
-)
-EXITS = ("tidak_layak", "dihentikan")
+from dasbor import domain
+
+STAGES = domain.CODES
+EXITS = domain.EXITS
 
 DOMAINS: dict[str, tuple[str, ...]] = {
     "inisiator": ("kepala_daerah", "anggota_dprd", "asn", "perangkat_daerah", "masyarakat"),
@@ -33,7 +24,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "status_lanjut": ("berlanjut", "berhenti"),
     "ya_tidak": ("ya", "tidak"),
     "ajang": ("IGA", "KIPP", "UNPSA", "Inagara", "lainnya"),
-    "predikat": ("sangat_inovatif", "inovatif", "kurang_inovatif", "tidak_dapat_dinilai"),
+    "predikat": tuple(domain.PREDIKAT),
 }
 
 

@@ -11,6 +11,7 @@ import getpass
 import hashlib
 import json
 import shutil
+import string
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from dasbor import settings, store
+from dasbor import domain, settings, store
 from dasbor.reference import regions, urusan_rows
 from etl import checks
 from etl.contract import LOAD_ORDER, TABLE_BY_NAME
@@ -156,6 +157,10 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("use db")
     try:
         con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+        # The stage model comes from the one declaration in dasbor/domain.py, at every load.
+        con.register("_tahap", pa.Table.from_pylist(domain.tahap_ref_rows()))
+        con.execute("create or replace table tahap_ref as select * from _tahap")
+        con.unregister("_tahap")
         (n,) = con.execute("select count(*) from wilayah").fetchall()[0]
         if n == 0:
             con.register("_w", pa.Table.from_pylist([r.__dict__ for r in regions()]))
@@ -300,9 +305,14 @@ def _load(con, batch: Batch, report: Report, user: str | None) -> int:
     return load_id
 
 
+def _marts_sql() -> str:
+    """marts.sql with the stage numbers of dasbor/domain.py filled in."""
+    return string.Template((SQL_DIR / "marts.sql").read_text(encoding="utf-8")).substitute(domain.sql_values())
+
+
 def _marts_version() -> str:
     """Which derived tables a snapshot holds: the digest of the SQL that built them."""
-    return hashlib.sha256((SQL_DIR / "marts.sql").read_bytes()).hexdigest()[:16]
+    return hashlib.sha256(_marts_sql().encode("utf-8")).hexdigest()[:16]
 
 
 def _build_marts(con, report: Report) -> None:
@@ -310,7 +320,7 @@ def _build_marts(con, report: Report) -> None:
     con.execute("use db")
     try:
         with report.timed("marts"):
-            con.execute((SQL_DIR / "marts.sql").read_text(encoding="utf-8"))
+            con.execute(_marts_sql())
             con.execute("create or replace table versi_turunan as select ?::varchar as versi", [_marts_version()])
     finally:
         con.execute("use memory")

@@ -9,19 +9,12 @@ from __future__ import annotations
 
 import duckdb
 
+from dasbor import domain
 from etl.contract import Table
-
-# Permendagri 104/2018 predikat bands as published for 2022–2023 (scores have two decimals).
-PREDIKAT_BANDS = (
-    ("tidak_dapat_dinilai", 0.0, 0.0),
-    ("kurang_inovatif", 0.01, 34.99),
-    ("inovatif", 35.0, 60.0),
-    ("sangat_inovatif", 60.01, 100.0),
-)
 
 PREDIKAT_MACRO = (
     "create or replace macro predikat_skor(s) as case "
-    + " ".join(f"when round(s, 2) between {lo} and {hi} then '{name}'" for name, lo, hi in PREDIKAT_BANDS)
+    + " ".join(f"when round(s, 2) between {lo} and {hi} then '{name}'" for name, lo, hi in domain.PREDIKAT_BANDS)
     + " end"
 )
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dasbor import domain
 from dasbor.reference import regions
 
 END = date(2026, 10, 31)  # fixed, so a seed gives the same files on any day
@@ -273,14 +274,8 @@ def _index(rng, regs, weight) -> pd.DataFrame:
             score = float(np.clip(46 + 9 * level[k] + rng.normal(0, 6) + 1.5 * (year - 2022), 5, 95))
             # Published lists often give only the predikat; keep the score for most rows.
             text = f"{score:.2f}".replace(".", ",")
-            rows.append((r.kode, year, text, "") if rng.random() < 0.85 else (r.kode, year, "", _band(score)))
+            rows.append((r.kode, year, text, "") if rng.random() < 0.85 else (r.kode, year, "", domain.predikat_of(score)))
     return pd.DataFrame(rows, columns=["kode_wilayah", "tahun", "skor", "predikat"])
-
-
-def _band(score: float) -> str:
-    from etl.rules import PREDIKAT_BANDS
-
-    return next(name for name, lo, hi in PREDIKAT_BANDS if lo <= round(score, 2) <= hi)
 
 
 def write_sample(out: Path, innovations: int = 3000, seed: int = 2017) -> Path:

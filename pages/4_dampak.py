@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from dasbor import charts, data, fmt
+from dasbor import charts, data, domain, fmt
 from dasbor.frame import page
 from dasbor.i18n import label, options
 from dasbor.queries import dampak as q
@@ -192,12 +192,7 @@ for key, filename, money, title, definition in (
 if n_surveyed:
     points = imp["ikm_points"]
     resp_sum, resp_max = imp["respondents"]
-    bands = (
-        (25, 64.99, "D Tidak Baik", "D Poor"),
-        (65, 76.60, "C Kurang Baik", "C Fair"),
-        (76.61, 88.30, "B Baik", "B Good"),
-        (88.31, 100, "A Sangat Baik", "A Very good"),
-    )
+    bands = domain.IKM_BANDS
     fig = go.Figure(
         layout={
             "shapes": [

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dasbor import data
+from dasbor import data, domain
 from dasbor.filters import text_search
 from dasbor.frame import Ctx
 
-OPEN_STAGES = ("usulan", "kajian", "layak", "penetapan", "uji_coba", "penerapan", "pelembagaan")
+OPEN_STAGES = domain.OPEN  # days in the stage mean something only where it can still move on
 LIMIT = 1000
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dasbor import data, store
+from dasbor import data, domain, store
 from dasbor.filters import Filters, text_search
 
 PUBLIC_COLUMNS = (
@@ -59,12 +59,12 @@ def totals(filters: Filters) -> pd.Series:
         f"""
         select count(*) as usulan,
             count(*) filter (where s.tahap = 'tidak_layak') as tidak_layak,
-            count(*) filter (where s.urutan_maks < 4 and not s.keluar) as belum_ditetapkan,
+            count(*) filter (where s.urutan_maks < ? and not s.keluar) as belum_ditetapkan,
             count(tanggal_penetapan) as ditetapkan,
             count(tanggal_penerapan) as diterapkan
         from inovasi_status s where {where}
         """,
-        params,
+        [domain.order(domain.DECREE), *params],
     ).iloc[0]
 
 

@@ -8,22 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dasbor import data, stats
+from dasbor import data, domain, stats
 from dasbor.access import NATIONAL, scope_sql
 from dasbor.frame import Ctx
 
-CLUSTERS = ("kabupaten", "kota", "provinsi")
-TARGET_STAGES = ("penetapan", "uji_coba", "penerapan", "pelembagaan", "evaluasi")
-STAGE_ORDER = {
-    "usulan": 1,
-    "kajian": 2,
-    "layak": 3,
-    "penetapan": 4,
-    "uji_coba": 5,
-    "penerapan": 6,
-    "pelembagaan": 7,
-    "evaluasi": 8,
-}
+CLUSTERS = domain.CLUSTERS
+TARGET_STAGES = domain.TARGETS
 
 
 def _cohort(ctx: Ctx) -> tuple[str, list]:
@@ -65,7 +55,7 @@ def region_table(ctx: Ctx, cluster: str, stage: str) -> pd.DataFrame:
         group by w.kode, w.nama, w.nama_provinsi
         order by w.nama
         """,
-        [*params, STAGE_ORDER[stage], cluster, *prov_params],
+        [*params, domain.order(stage), cluster, *prov_params],
     )
     return frame
 
@@ -86,7 +76,7 @@ def benchmark(ctx: Ctx, cluster: str, stage: str) -> tuple[int, int]:
         select count(*) filter (where s.urutan_maks >= ?) as k, count(*) as n
         from inovasi_status s where s.tingkat = ? and {where}
         """,
-        [STAGE_ORDER[stage], cluster, *params],
+        [domain.order(stage), cluster, *params],
     ).iloc[0]
     return int(row.k), int(row.n)
 
@@ -154,12 +144,12 @@ def agencies(ctx: Ctx, region: str) -> pd.DataFrame:
     where, params = _cohort(ctx)
     return data.read(
         f"""
-        select perangkat_daerah, count(*) as usulan, count(*) filter (where urutan_maks >= 6) as diterapkan,
-            count(*) filter (where tahap in ('usulan', 'kajian', 'layak', 'penetapan', 'uji_coba')) as berjalan
+        select perangkat_daerah, count(*) as usulan, count(*) filter (where urutan_maks >= ?) as diterapkan,
+            count(*) filter (where tahap in ({", ".join("?" * len(domain.BEFORE_IMPLEMENTED))})) as berjalan
         from inovasi_status s where s.kode_wilayah = ? and {where}
         group by all order by usulan desc, perangkat_daerah
         """,
-        [region, *params],
+        [domain.order(domain.IMPLEMENTED), *domain.BEFORE_IMPLEMENTED, region, *params],
     )
 
 

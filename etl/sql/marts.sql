@@ -91,8 +91,9 @@ select * from final;
 -- - capai_k, the flow analytics' date of reaching non-exit stage k or a later one. A backwards move
 --   has already kept the last entry date of a stage (tahapan holds one row per stage); a skipped
 --   stage takes the next stage's date; taking the minimum over later stages makes the counts per
---   stage nest, so a cumulative flow diagram never goes down. The eight non-exit stages are
---   numbered 1..8 in tahap_ref (a post-load check holds it to that);
+--   stage nest, so a cumulative flow diagram never goes down. The non-exit stages are numbered
+--   1..n in tahap_ref (a post-load check holds it to that); the dollar-brace names are filled in from
+--   dasbor/domain.py when the loader runs this file;
 -- - the latest exit (tidak_layak, dihentikan), kept apart from the flow.
 create or replace temp table _riwayat as
 select
@@ -103,14 +104,7 @@ select
     max(tanggal) filter (where nomor = (select nomor from _nomor_tahap where tahap = 'penerapan')) as tanggal_penerapan,
     max(urutan) filter (where not keluar)::integer as urutan_maks,
     bit_or(1::integer << urutan) filter (where not keluar) as tercatat,  -- bit k set: stage k has a row
-    min(tanggal) filter (where urutan >= 1 and not keluar) as capai_1,
-    min(tanggal) filter (where urutan >= 2 and not keluar) as capai_2,
-    min(tanggal) filter (where urutan >= 3 and not keluar) as capai_3,
-    min(tanggal) filter (where urutan >= 4 and not keluar) as capai_4,
-    min(tanggal) filter (where urutan >= 5 and not keluar) as capai_5,
-    min(tanggal) filter (where urutan >= 6 and not keluar) as capai_6,
-    min(tanggal) filter (where urutan >= 7 and not keluar) as capai_7,
-    min(tanggal) filter (where urutan >= 8 and not keluar) as capai_8,
+    ${capai_min},
     arg_max(nomor, (tanggal - date '2000-01-01') * 16 + nomor) filter (where keluar) as nomor_keluar,
     max(tanggal) filter (where keluar) as tanggal_keluar
 from _entri
@@ -192,14 +186,7 @@ select
     h.id_inovasi,
     h.urutan_maks,
     h.tercatat,
-    h.capai_1,
-    h.capai_2,
-    h.capai_3,
-    h.capai_4,
-    h.capai_5,
-    h.capai_6,
-    h.capai_7,
-    h.capai_8
+    ${capai_cols}
 from _riwayat as h
 join _inovasi as i using (id_inovasi)
 where h.urutan_maks is not null;
@@ -213,9 +200,8 @@ select
     r.tahap as keluar,
     h.tanggal_keluar as tanggal,
     list_max(list_filter(
-        range(1, 9),
-        lambda k: [h.capai_1, h.capai_2, h.capai_3, h.capai_4, h.capai_5, h.capai_6, h.capai_7, h.capai_8][k]
-            <= h.tanggal_keluar
+        range(1, ${n_flow} + 1),
+        lambda k: [${capai_list}][k] <= h.tanggal_keluar
     )) as dari_urutan
 from _riwayat as h
 join _inovasi as i using (id_inovasi)
@@ -251,7 +237,7 @@ with final as (
     from inovasi_status as s
     join inovasi as i using (kode_inovasi)
     join wilayah as w on w.kode = s.kode_wilayah
-    where i.publikasi and s.urutan_maks >= 4  -- penetapan (4) onward
+    where i.publikasi and s.urutan_maks >= ${urutan_penetapan}  -- set by decree or later
 )
 
 select * from final;

@@ -113,17 +113,5 @@ create table if not exists baris_ditolak (
     alasan_en varchar
 );
 
--- Stage order and the grouping of Kemendagri's reporting app (Inisiatif / Uji Coba / Penerapan).
-create or replace table tahap_ref as
-select * from (values
-    ('usulan', 1, 'Inisiatif', false, 'Usulan', 'Proposed'),
-    ('kajian', 2, 'Inisiatif', false, 'Kajian', 'Under review'),
-    ('layak', 3, 'Inisiatif', false, 'Layak', 'Feasible'),
-    ('tidak_layak', 3, 'Tidak layak', true, 'Tidak layak', 'Not feasible'),
-    ('penetapan', 4, 'Inisiatif', false, 'Penetapan', 'Set by decree'),
-    ('uji_coba', 5, 'Uji Coba', false, 'Uji coba', 'Trial'),
-    ('penerapan', 6, 'Penerapan', false, 'Penerapan', 'Implemented'),
-    ('pelembagaan', 7, 'Penerapan', false, 'Pelembagaan', 'Institutionalised'),
-    ('evaluasi', 8, 'Penerapan', false, 'Evaluasi', 'Evaluated'),
-    ('dihentikan', 9, 'Dihentikan', true, 'Dihentikan', 'Stopped')
-) t(tahap, urutan, kelompok, keluar, label_id, label_en);
+-- tahap_ref (stage order, Kemendagri grouping, labels) is written from dasbor/domain.py by the loader.
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import charts, fmt
+from dasbor import charts, domain, fmt
 from dasbor.frame import Ctx
 from dasbor.i18n import label
 from dasbor.queries import alur as q
@@ -23,34 +23,29 @@ def cfd(ctx: Ctx) -> None:
     if frame.empty:
         return
     fig = go.Figure()
-    present = set(frame.tahap.unique())  # unique() first: iterating Arrow strings one by one is slow
-    stages = [s for s in q.FLOW_STAGES if s in present]
-    # Drawn from the last stage to the first, each filled down to the one before, so bands show what sits in a stage.
-    for i, stage in enumerate(stages):
-        part = frame[frame.tahap == stage]
+    names = {code: label("tahap", code, lang) for code in domain.FLOW}
+    names[q.EXITED] = t("Keluar (tidak layak / dihentikan)", "Left (not feasible / stopped)")
+    # Stacked from the bottom: those that left, then the last stage up to the first, so each band
+    # sits in its stage's own colour and the stack's top is every proposal that had arrived.
+    for band in (q.EXITED, *reversed(domain.FLOW)):
+        part = frame[frame.band == band]
         fig.add_scatter(
             x=part.periode,
-            y=part.kumulatif,
+            y=part.n,
             mode="lines",
-            name=label("tahap", stage, lang),
-            line={"width": 1, "color": charts.OKABE_ITO[i % len(charts.OKABE_ITO)]},
-            fill="tonexty" if i else "none",
-            stackgroup=None,
+            name=names[band],
+            line={"width": 0.5, "color": charts.stage_colour(band)},
+            fillcolor=charts.stage_colour(band),
+            stackgroup="cfd",
         )
-    fig.update_yaxes(
-        title=t("Inovasi yang sudah mencapai tahap ini atau sesudahnya", "Innovations that reached this stage or later")
-    )
+    fig.update_layout(legend={"traceorder": "reversed"})
+    fig.update_yaxes(title=t("Inovasi (ditumpuk menurut tahap)", "Innovations (stacked by stage)"))
     fig.update_xaxes(tickformat="%b %Y" if lang == "en" else "%m/%Y")
-    wide = frame.pivot_table(index="periode", columns="tahap", values="kumulatif").reset_index()
-    wide = wide[["periode", *stages]].rename(columns={s: label("tahap", s, lang) for s in stages})
+    wide = frame.pivot(index="periode", columns="band", values="n")
+    wide = wide[[*domain.FLOW, q.EXITED]].rename(columns=names).reset_index()
     charts.block(
         t("Diagram alir kumulatif", "Cumulative flow diagram"),
-        t(
-            "Untuk tiap tahap: berapa inovasi yang sampai akhir periode sudah mencapai tahap itu atau sesudahnya. Garis tidak "
-            "pernah turun; jarak tegak antara dua garis = inovasi yang sedang berada di tahap itu; jarak mendatar = lama tinggal.",
-            "For each stage: how many innovations had reached it or a later stage by the end of each period. Lines never "
-            "go down; the vertical gap between two lines = innovations sitting in that stage; the horizontal gap = time spent.",
-        ),
+        t(*q.CFD_DEFINITION),
         fig,
         wide,
         f"cfd_{grain}",
@@ -71,8 +66,8 @@ def waits(ctx: Ctx) -> None:
     )
     stage = right.selectbox(
         t("Tahap", "Stage"),
-        q.OPEN_STAGES,
-        index=q.OPEN_STAGES.index("kajian"),
+        domain.OPEN,
+        index=domain.OPEN.index("kajian"),
         format_func=lambda s: label("tahap", s, lang),
     )
     frame = q.waits_by(ctx, group, stage)

@@ -11,7 +11,18 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dasbor import domain
+
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+# One colour per stage wherever stages are drawn (Okabe–Ito, then grey for what left the flow).
+STAGE_COLOURS = {code: OKABE_ITO[i % len(OKABE_ITO)] for i, code in enumerate(domain.FLOW)}
+EXIT_COLOUR = "#999999"
+
+
+def stage_colour(code: str) -> str:
+    return STAGE_COLOURS.get(code, EXIT_COLOUR)
+
+
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 

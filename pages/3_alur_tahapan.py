@@ -12,85 +12,91 @@ from dasbor.frame import page
 from dasbor.i18n import label
 from dasbor.queries import alur as q
 
-ctx = page("alur")
-t, lang = ctx.t, ctx.lang
-L = lambda s: label("tahap", s, lang)  # noqa: E731
 STUCK_SHOWN = 200
 
-waits = q.stage_waits(ctx)
-if waits.empty:
-    ctx.empty(t("riwayat tahapan", "stage histories"), "stage histories")
-    st.stop()
-# Where proposals wait: the administrative stages before the trial (a trial or an implementation lasts by design).
-waiting = waits[waits.tahap.isin(q.WAITING_STAGES)]
-slowest = (waiting if not waiting.empty else waits).sort_values("median", ascending=False).iloc[0]
-stuck, n_stuck = q.stuck(ctx, waits, STUCK_SHOWN)
-c1, c2 = st.columns(2)
-c1.metric(
-    t("Usulan paling lama menunggu di", "Proposals wait longest in"),
-    L(slowest.tahap),
-    help=t(
-        "Di antara tahap sebelum uji coba (usulan, kajian, layak, penetapan): median lama tinggal sebelum pindah ke "
-        "tahap berikutnya atau keluar, dari perpindahan yang sudah terjadi.",
-        "Among the stages before the trial (proposed, review, feasible, decree): median time spent before moving on "
-        "or exiting, over moves that happened.",
-    ),
-)
-c1.caption(
-    t(
-        f"median {fmt.number(slowest['median'], lang)} hari; 85% selesai dalam {fmt.number(slowest.p85, lang)} hari; "
-        f"{fmt.number(slowest.n, lang)} perpindahan",
-        f"median {fmt.number(slowest['median'], lang)} days; 85% done within {fmt.number(slowest.p85, lang)} days; "
-        f"{fmt.number(slowest.n, lang)} moves",
-    )
-)
-c2.metric(
-    t("Inovasi macet", "Stuck innovations"),
-    fmt.number(n_stuck, lang),
-    help=t(
-        "Inovasi yang belum selesai dan sudah menunggu di tahapnya lebih lama dari 85% perpindahan yang pernah terjadi dari tahap itu.",
-        "Unfinished innovations waiting in their stage longer than 85% of past moves out of that stage.",
-    ),
-)
 
-st.subheader(
-    t(
-        "Yang macet: menunggu lebih lama dari 85% riwayat tahapnya",
-        "What is stuck: waiting longer than 85% of its stage's history",
+def main() -> None:
+    ctx = page("alur")
+    waits = q.stage_waits(ctx)
+    if waits.empty:
+        ctx.empty("riwayat tahapan", "stage histories")
+        st.stop()
+    stuck_section(ctx, waits)
+    implemented_section(ctx)
+    funnel_section(ctx)
+    start, end, snapshot = cycle_controls(ctx)
+    view = q.cycle_view(str(snapshot), ctx.filters, ctx.viewer, start, end)
+    cycle_section(ctx, view, start, end, snapshot)
+    wip_section(ctx, view, start, end, snapshot)
+    throughput_section(ctx, start, end)
+    alur_views.cfd(ctx)
+    alur_views.waits(ctx)
+
+
+def present_stuck(frame: pd.DataFrame, ctx) -> pd.DataFrame:
+    """What a Bupati reads first: which innovation, where it waits, for how long; identifiers last."""
+    t, lang = ctx.t, ctx.lang
+    frame = frame.assign(
+        tahap=frame.tahap.map(lambda s: label("tahap", s, lang)),
+        tanggal_tahap=frame.tanggal_tahap.dt.strftime("%d-%m-%Y"),
     )
-)
-st.caption(
-    t(
-        "Terlama di atas. Batas 85% dihitung dari perpindahan yang sudah terjadi pada data yang sedang dilihat.",
-        "Oldest first. The 85% line is computed from past moves in the data in view.",
-    )
-)
-if stuck.empty:
-    st.success(
+    columns = {
+        "nama_inovasi": t("Inovasi", "Innovation"),
+        "tahap": t("Tahap", "Stage"),
+        "hari_menunggu": t("Hari menunggu", "Days waiting"),
+        "p85": t("Batas 85% (hari)", "85% line (days)"),
+        "perangkat_daerah": t("Perangkat daerah", "Agency"),
+        "wilayah": t("Wilayah", "Region"),
+        "tanggal_tahap": t("Masuk tahap", "Entered"),
+        "n_riwayat": t("Perpindahan dalam riwayat", "Moves in history"),
+        "kode_inovasi": t("Kode", "Code"),
+    }
+    return frame[list(columns)].rename(columns=columns)
+
+
+def stuck_section(ctx, waits: pd.DataFrame) -> None:
+    t, lang = ctx.t, ctx.lang
+    lbl = lambda s: label("tahap", s, lang)  # noqa: E731
+    stuck, per_stage = q.stuck(ctx, waits, STUCK_SHOWN)
+    n_stuck = int(per_stage.n.sum())
+    c1, c2 = st.columns(2)
+    c1.metric(t("Inovasi macet", "Stuck innovations"), fmt.number(n_stuck, lang), help=t(*q.STUCK_DEFINITION))
+    if n_stuck:
+        # The stage that holds the most stuck innovations: the same rows as the list below.
+        top = per_stage.sort_values(["n", "terlama"], ascending=False).iloc[0]
+        c2.metric(t("Paling banyak macet di", "Most stuck in"), lbl(top.tahap), help=t(*q.STUCK_DEFINITION))
+        c2.caption(
+            t(
+                f"{fmt.number(top.n, lang)} dari {fmt.number(n_stuck, lang)} yang macet; batas 85% tahap ini "
+                f"{fmt.number(top.p85, lang)} hari; terlama {fmt.number(top.terlama, lang)} hari",
+                f"{fmt.number(top.n, lang)} of {fmt.number(n_stuck, lang)} stuck; this stage's 85% line "
+                f"{fmt.number(top.p85, lang)} days; longest {fmt.number(top.terlama, lang)} days",
+            )
+        )
+        c1.caption("; ".join(f"{lbl(r.tahap)} {fmt.number(r.n, lang)}" for r in per_stage.itertuples()))
+    st.subheader(
         t(
-            "Tidak ada inovasi yang menunggu melewati batas 85% tahapnya.",
-            "No innovation is waiting past its stage's 85% line.",
+            "Yang macet: menunggu keputusan lebih lama dari 85% riwayat tahapnya",
+            "What is stuck: waiting on a decision longer than 85% of its stage's history",
         )
     )
-else:
-
-    def present(frame):
-        """What a Bupati reads first: which innovation, where it waits, for how long; identifiers last."""
-        frame = frame.assign(tahap=frame.tahap.map(L), tanggal_tahap=frame.tanggal_tahap.dt.strftime("%d-%m-%Y"))
-        columns = {
-            "nama_inovasi": t("Inovasi", "Innovation"),
-            "tahap": t("Tahap", "Stage"),
-            "hari_menunggu": t("Hari menunggu", "Days waiting"),
-            "p85": t("Batas 85% (hari)", "85% line (days)"),
-            "perangkat_daerah": t("Perangkat daerah", "Agency"),
-            "wilayah": t("Wilayah", "Region"),
-            "tanggal_tahap": t("Masuk tahap", "Entered"),
-            "n_riwayat": t("Perpindahan dalam riwayat", "Moves in history"),
-            "kode_inovasi": t("Kode", "Code"),
-        }
-        return frame[list(columns)].rename(columns=columns)
-
-    shown = present(stuck)
+    st.caption(
+        t(*q.STUCK_DEFINITION)
+        + " "
+        + t(
+            "Terlama di atas. Batas 85% dihitung dari perpindahan pada data yang sedang dilihat.",
+            "Oldest first. The 85% line is computed from past moves in the data in view.",
+        )
+    )
+    if stuck.empty:
+        st.success(
+            t(
+                "Tidak ada inovasi yang menunggu keputusan melewati batas 85% tahapnya.",
+                "No innovation is waiting on a decision past its stage's 85% line.",
+            )
+        )
+        return
+    shown = present_stuck(stuck, ctx)
     if n_stuck > len(shown):
         st.caption(
             t(
@@ -99,269 +105,346 @@ else:
             )
         )
     st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
-    charts.download(shown, "inovasi_macet", lang, "macet", full=lambda: present(q.stuck(ctx, waits)[0]))
+    charts.download(shown, "inovasi_macet", lang, "macet", full=lambda: present_stuck(q.stuck(ctx, waits)[0], ctx))
 
-# Stage funnel with conversion and exits
-reach, exits = q.funnel(ctx)
-reach = reach[reach.jumlah > 0] if reach.jumlah.sum() else reach
-first = max(1, int(reach.jumlah.iloc[0]))
-prev = reach.jumlah.shift(1)
-reach["konversi"] = [
-    fmt.percent(j / p, lang, 0) if p and p == p else "" for j, p in zip(reach.jumlah, prev, strict=True)
-]
-fig = go.Figure(
-    go.Funnel(
-        y=[L(s) for s in reach.tahap],
-        x=reach.jumlah,
-        marker={"color": charts.OKABE_ITO[0]},
-        text=[f"{fmt.number(j, lang)} ({fmt.percent(j / first, lang, 0)})" for j in reach.jumlah],
-        textinfo="text",
+
+def implemented_section(ctx) -> None:
+    t, lang = ctx.t, ctx.lang
+    rows, summary = q.implemented_only(ctx, STUCK_SHOWN)
+    n = int(summary.n)
+    st.subheader(
+        t(
+            "Sudah diterapkan, belum dilembagakan atau dievaluasi",
+            "Implemented, not yet institutionalised or evaluated",
+        )
     )
-)
-exit_rows = []
-for r in exits.itertuples():
-    stage = q.FLOW_STAGES[int(r.dari_urutan) - 1] if r.dari_urutan == r.dari_urutan else None
-    exit_rows.append(
-        {
-            t("Jalan keluar", "Exit"): L(r.keluar),
-            t("Dari tahap", "From stage"): L(stage) if stage else "–",
-            t("Jumlah", "Count"): int(r.jumlah),
-            t("Bagian kohort", "Share of cohort"): fmt.percent(r.jumlah / first, lang),
+    st.caption(t(*q.IMPLEMENTED_ONLY_DEFINITION))
+    c1, c2 = st.columns(2)
+    c1.metric(t("Inovasi", "Innovations"), fmt.number(n, lang), help=t(*q.IMPLEMENTED_ONLY_DEFINITION))
+    if not n:
+        return
+    c2.metric(
+        t("Median hari sejak penerapan", "Median days since implementation"),
+        fmt.number(summary.median_hari, lang) if summary.median_hari == summary.median_hari else "–",
+    )
+
+    def present(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.assign(tanggal_penerapan=frame.tanggal_penerapan.dt.strftime("%d-%m-%Y"))
+        columns = {
+            "nama_inovasi": t("Inovasi", "Innovation"),
+            "hari_sejak_penerapan": t("Hari sejak penerapan", "Days since implementation"),
+            "tanggal_penerapan": t("Tanggal penerapan", "Implemented on"),
+            "perangkat_daerah": t("Perangkat daerah", "Agency"),
+            "wilayah": t("Wilayah", "Region"),
+            "kode_inovasi": t("Kode", "Code"),
+        }
+        return frame[list(columns)].rename(columns=columns)
+
+    shown = present(rows)
+    if n > len(shown):
+        st.caption(
+            t(
+                f"Menampilkan {len(shown)} yang terlama dari {fmt.number(n, lang)}; CSV memuat semuanya.",
+                f"Showing the {len(shown)} longest-running of {fmt.number(n, lang)}; the CSV holds them all.",
+            )
+        )
+    with st.expander(t("Daftar inovasinya", "The innovations"), expanded=False):
+        st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
+    charts.download(
+        shown, "diterapkan_belum_dilembagakan", lang, "diterapkan", full=lambda: present(q.implemented_only(ctx)[0])
+    )
+
+
+def funnel_section(ctx) -> None:
+    t, lang = ctx.t, ctx.lang
+    lbl = lambda s: label("tahap", s, lang)  # noqa: E731
+    reach, exits = q.funnel(ctx)
+    reach = reach[reach.jumlah > 0] if reach.jumlah.sum() else reach
+    first = max(1, int(reach.jumlah.iloc[0]))
+    prev = reach.jumlah.shift(1)
+    reach["konversi"] = [
+        fmt.percent(j / p, lang, 0) if p and p == p else "" for j, p in zip(reach.jumlah, prev, strict=True)
+    ]
+    fig = go.Figure(
+        go.Funnel(
+            y=[lbl(s) for s in reach.tahap],
+            x=reach.jumlah,
+            marker={"color": charts.OKABE_ITO[0]},
+            text=[f"{fmt.number(j, lang)} ({fmt.percent(j / first, lang, 0)})" for j in reach.jumlah],
+            textinfo="text",
+        )
+    )
+    exit_rows = []
+    for r in exits.itertuples():
+        stage = q.FLOW_STAGES[int(r.dari_urutan) - 1] if r.dari_urutan == r.dari_urutan else None
+        exit_rows.append(
+            {
+                t("Jalan keluar", "Exit"): lbl(r.keluar),
+                t("Dari tahap", "From stage"): lbl(stage) if stage else "–",
+                t("Jumlah", "Count"): int(r.jumlah),
+                t("Bagian kohort", "Share of cohort"): fmt.percent(r.jumlah / first, lang),
+            }
+        )
+    table = reach.assign(tahap=[lbl(s) for s in reach.tahap])[["tahap", "jumlah", "konversi"]].rename(
+        columns={
+            "tahap": t("Tahap", "Stage"),
+            "jumlah": t("Mencapai", "Reached"),
+            "konversi": t("Konversi dari tahap sebelumnya", "Conversion from previous stage"),
         }
     )
-table = reach.assign(tahap=[L(s) for s in reach.tahap])[["tahap", "jumlah", "konversi"]].rename(
-    columns={
-        "tahap": t("Tahap", "Stage"),
-        "jumlah": t("Mencapai", "Reached"),
-        "konversi": t("Konversi dari tahap sebelumnya", "Conversion from previous stage"),
-    }
-)
-charts.block(
-    t("Corong tahapan kohort", "Stage funnel of the cohort"),
-    t(
-        "Berapa usulan (tahun usulan sesuai filter) yang pernah mencapai tiap tahap; konversi = dibanding tahap sebelumnya. "
-        "Kohort yang masih baru belum sempat maju, jadi konversi rendah di sana belum tentu kegagalan. Jalan keluar di tabel.",
-        "How many proposals (proposal years as filtered) ever reached each stage; conversion = against the previous stage. "
-        "Recent cohorts have not had time to move on, so low conversion there is not necessarily failure. Exits are in the table.",
-    ),
-    fig,
-    table,
-    "corong_tahapan",
-    lang,
-)
-if exit_rows:
-    st.dataframe(pd.DataFrame(exit_rows), hide_index=True, width="content")
-
-# Start and end of the cycle
-left, right = st.columns(2)
-start = left.selectbox(t("Tahap mulai", "Start stage"), q.FLOW_STAGES[:-1], format_func=L, index=0)
-ends = [s for s in q.FLOW_STAGES if q.FLOW_STAGES.index(s) > q.FLOW_STAGES.index(start)]
-end = right.selectbox(
-    t("Tahap selesai", "End stage"), ends, format_func=L, index=ends.index("penerapan") if "penerapan" in ends else 0
-)
-span = f"{L(start)} → {L(end)}"
-
-view = q.cycle_view(str(data.snapshot()), ctx.filters, ctx.viewer, start, end)
-cycles, marks, n_cycles = view["cycles"], view["marks"], view["n_cycles"]
-snapshot = data.snapshot()
-
-
-if not n_cycles:
-    st.info(t(f"Belum ada inovasi yang menyelesaikan {span}.", f"No innovation has completed {span} yet."))
-else:
-    drawn, thinned = cycles, charts.sample_note(n_cycles, len(cycles), lang)
-    fig = go.Figure(
-        go.Scatter(
-            x=drawn.selesai,
-            y=drawn.hari,
-            mode="markers",
-            marker={"size": 6, "color": charts.OKABE_ITO[0], "opacity": 0.6},
-            customdata=drawn[["nama_inovasi"]],
-            hovertemplate="%{customdata[0]}<br>%{y} hari<extra></extra>",
-            showlegend=False,
-        )
+    charts.block(
+        t("Corong tahapan kohort", "Stage funnel of the cohort"),
+        t(
+            "Berapa usulan (tahun usulan sesuai filter) yang pernah mencapai tiap tahap; konversi = dibanding tahap sebelumnya. "
+            "Kohort yang masih baru belum sempat maju, jadi konversi rendah di sana belum tentu kegagalan. Jalan keluar di tabel.",
+            "How many proposals (proposal years as filtered) ever reached each stage; conversion = against the previous stage. "
+            "Recent cohorts have not had time to move on, so low conversion there is not necessarily failure. Exits are in the table.",
+        ),
+        fig,
+        table,
+        "corong_tahapan",
+        lang,
     )
-    dashes = ("dot", "dash", "solid", "longdash")
-    fig.update_layout(
-        shapes=[
-            charts.across(value, line={"dash": dashes[i], "color": "#444", "width": 1})
-            for i, value in enumerate(marks.values())
-        ],
-        # alternate sides, so labels of lines close together do not overlap, on white to stay
-        # readable over the points
-        annotations=[
-            charts.edge_label(
-                f"{p}%: {fmt.number(value, lang)} {t('hari', 'days')}",
-                value,
-                right=i % 2 == 1,
-                yanchor="bottom",
-                bgcolor="rgba(255, 255, 255, 0.85)",
+    if exit_rows:
+        st.dataframe(pd.DataFrame(exit_rows), hide_index=True, width="content")
+
+
+def cycle_controls(ctx):
+    t, lang = ctx.t, ctx.lang
+    lbl = lambda s: label("tahap", s, lang)  # noqa: E731
+    left, right = st.columns(2)
+    start = left.selectbox(t("Tahap mulai", "Start stage"), q.FLOW_STAGES[:-1], format_func=lbl, index=0)
+    ends = [s for s in q.FLOW_STAGES if q.FLOW_STAGES.index(s) > q.FLOW_STAGES.index(start)]
+    end = right.selectbox(
+        t("Tahap selesai", "End stage"),
+        ends,
+        format_func=lbl,
+        index=ends.index("penerapan") if "penerapan" in ends else 0,
+    )
+    return start, end, data.snapshot()
+
+
+def cycle_section(ctx, view, start, end, snapshot) -> None:
+    t, lang = ctx.t, ctx.lang
+    lbl = lambda s: label("tahap", s, lang)  # noqa: E731
+    span = f"{lbl(start)} → {lbl(end)}"
+    cycles, marks, n_cycles = view["cycles"], view["marks"], view["n_cycles"]
+    if not n_cycles:
+        st.info(t(f"Belum ada inovasi yang menyelesaikan {span}.", f"No innovation has completed {span} yet."))
+    else:
+        drawn, thinned = cycles, charts.sample_note(n_cycles, len(cycles), lang)
+        fig = go.Figure(
+            go.Scatter(
+                x=drawn.selesai,
+                y=drawn.hari,
+                mode="markers",
+                marker={"size": 6, "color": charts.OKABE_ITO[0], "opacity": 0.6},
+                customdata=drawn[["nama_inovasi"]],
+                hovertemplate="%{customdata[0]}<br>%{y} hari<extra></extra>",
+                showlegend=False,
             )
-            for i, (p, value) in enumerate(marks.items())
-        ],
-    )
-    fig.update_yaxes(title=t("Lama siklus (hari)", "Cycle time (days)"))
-    fig.update_xaxes(title=t("Tanggal selesai", "Finish date"), tickformat="%b %Y" if lang == "en" else "%m/%Y")
-    few = (
-        t(
-            f" Hanya {n_cycles} titik: persentil belum bisa diandalkan (kurang dari 20).",
-            f" Only {n_cycles} points: percentiles are not yet reliable (fewer than 20).",
         )
-        if n_cycles < 20
-        else thinned
-    )
-    charts.block(
-        t(f"Lama siklus {span}", f"Cycle time {span}"),
-        t(
-            "Setiap titik satu inovasi yang sudah selesai, pada tanggal selesainya; lama siklus = (selesai − mulai) hari + 1. "
-            "Garis mendatar: 50%, 70%, 85% dan 95% inovasi selesai dalam sekian hari (peringkat terdekat)." + few,
-            "Each point is one finished innovation at its finish date; cycle time = (end − start) days + 1. "
-            "Horizontal lines: 50%, 70%, 85% and 95% of innovations finished within that many days (nearest rank)."
-            + few,
-        ),
-        fig,
-        cycles.drop(columns="kode_inovasi"),
-        f"siklus_{start}_{end}",
-        lang,
-        height=420,
-        full=lambda: q.cycle_times(ctx.filters, ctx.viewer, start, end, snapshot).drop(columns="kode_inovasi"),
-        total=n_cycles,
-    )
+        dashes = ("dot", "dash", "solid", "longdash")
+        fig.update_layout(
+            shapes=[
+                charts.across(value, line={"dash": dashes[i], "color": "#444", "width": 1})
+                for i, value in enumerate(marks.values())
+            ],
+            # alternate sides, so labels of lines close together do not overlap, on white to stay
+            # readable over the points
+            annotations=[
+                charts.edge_label(
+                    f"{p}%: {fmt.number(value, lang)} {t('hari', 'days')}",
+                    value,
+                    right=i % 2 == 1,
+                    yanchor="bottom",
+                    bgcolor="rgba(255, 255, 255, 0.85)",
+                )
+                for i, (p, value) in enumerate(marks.items())
+            ],
+        )
+        fig.update_yaxes(title=t("Lama siklus (hari)", "Cycle time (days)"))
+        fig.update_xaxes(title=t("Tanggal selesai", "Finish date"), tickformat="%b %Y" if lang == "en" else "%m/%Y")
+        few = (
+            t(
+                f" Hanya {n_cycles} titik: persentil belum bisa diandalkan (kurang dari 20).",
+                f" Only {n_cycles} points: percentiles are not yet reliable (fewer than 20).",
+            )
+            if n_cycles < 20
+            else thinned
+        )
+        charts.block(
+            t(f"Lama siklus {span}", f"Cycle time {span}"),
+            t(
+                "Setiap titik satu inovasi yang sudah selesai, pada tanggal selesainya; lama siklus = (selesai − mulai) hari + 1. "
+                "Garis mendatar: 50%, 70%, 85% dan 95% inovasi selesai dalam sekian hari (peringkat terdekat)." + few,
+                "Each point is one finished innovation at its finish date; cycle time = (end − start) days + 1. "
+                "Horizontal lines: 50%, 70%, 85% and 95% of innovations finished within that many days (nearest rank)."
+                + few,
+            ),
+            fig,
+            cycles.drop(columns="kode_inovasi"),
+            f"siklus_{start}_{end}",
+            lang,
+            height=420,
+            full=lambda: q.cycle_times(ctx.filters, ctx.viewer, start, end, snapshot).drop(columns="kode_inovasi"),
+            total=n_cycles,
+        )
 
-wip, n_wip = view["wip"], view["n_wip"]
-if n_wip:
-    names = [t("≤ 50%", "≤ 50%"), "50–70%", "70–85%", "85–95%", t("> 95% (terlama)", "> 95% (oldest)")]
-    present = set(wip.tahap.unique())  # not set(wip.tahap): that walks 5,000 Arrow strings one by one
-    wip = wip.assign(
-        pita=wip.pita_no.map(dict(enumerate(names))), tahap_label=wip.tahap.map({s: L(s) for s in present})
-    )
-    colours = (charts.OKABE_ITO[2], charts.OKABE_ITO[4], charts.OKABE_ITO[6], charts.OKABE_ITO[1], charts.OKABE_ITO[5])
-    symbols = ("circle", "circle", "diamond", "square", "x")
-    order = [L(s) for s in q.FLOW_STAGES if s in present]
-    fig = go.Figure()
-    drawn, thinned = wip, charts.sample_note(n_wip, len(wip), lang)
-    position = {label: i for i, label in enumerate(order)}
-    for b, name in enumerate(names):
-        part = drawn[drawn.pita_no == b]
-        if part.empty:
-            continue
-        jitter = np.random.default_rng(b).uniform(-0.25, 0.25, len(part))
+
+def wip_section(ctx, view, start, end, snapshot) -> None:
+    t, lang = ctx.t, ctx.lang
+    lbl = lambda s: label("tahap", s, lang)  # noqa: E731
+    span = f"{lbl(start)} → {lbl(end)}"
+    wip, n_wip = view["wip"], view["n_wip"]
+    if n_wip:
+        names = [t("≤ 50%", "≤ 50%"), "50–70%", "70–85%", "85–95%", t("> 95% (terlama)", "> 95% (oldest)")]
+        present = set(wip.tahap.unique())  # not set(wip.tahap): that walks 5,000 Arrow strings one by one
+        wip = wip.assign(
+            pita=wip.pita_no.map(dict(enumerate(names))), tahap_label=wip.tahap.map({s: lbl(s) for s in present})
+        )
+        colours = (
+            charts.OKABE_ITO[2],
+            charts.OKABE_ITO[4],
+            charts.OKABE_ITO[6],
+            charts.OKABE_ITO[1],
+            charts.OKABE_ITO[5],
+        )
+        symbols = ("circle", "circle", "diamond", "square", "x")
+        order = [lbl(s) for s in q.FLOW_STAGES if s in present]
+        fig = go.Figure()
+        drawn, thinned = wip, charts.sample_note(n_wip, len(wip), lang)
+        position = {label: i for i, label in enumerate(order)}
+        for b, name in enumerate(names):
+            part = drawn[drawn.pita_no == b]
+            if part.empty:
+                continue
+            jitter = np.random.default_rng(b).uniform(-0.25, 0.25, len(part))
+            fig.add_scatter(
+                x=part.tahap_label.map(position).to_numpy() + jitter,
+                y=part.umur,
+                mode="markers",
+                name=name,
+                marker={"color": colours[b], "symbol": symbols[b], "size": 8, "line": {"width": 0.5, "color": "#333"}},
+                customdata=part[["nama_inovasi", "wilayah", "kode_inovasi"]],
+                hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{y} hari<extra></extra>",
+            )
+        fig.update_xaxes(tickvals=list(range(len(order))), ticktext=order, title=t("Tahap terkini", "Current stage"))
+        fig.update_yaxes(title=t("Umur sejak mulai (hari)", "Age since start (days)"))
+        st.subheader(t(f"Umur pekerjaan yang sedang berjalan ({span})", f"Aging work in progress ({span})"))
+        st.caption(
+            t(
+                "Setiap titik satu inovasi yang sudah mulai tetapi belum selesai (tanpa yang keluar), menurut tahap terkininya. "
+                "Warna dan bentuk = pita persentil lama siklus inovasi yang sudah selesai: titik di atas 85% lebih tua dari 85% "
+                "yang pernah selesai. Pilih titik untuk melihat inovasinya." + (thinned if lang == "id" else ""),
+                "Each point is one innovation started but not finished (exits left out), by current stage. Colour and shape = "
+                "percentile band of finished cycle times: points above 85% are older than 85% of finished ones. Select points to see them."
+                + (thinned if lang == "en" else ""),
+            )
+        )
+        event = st.plotly_chart(
+            charts.style(fig, 440, lang),
+            config=charts.PLOTLY_CONFIG,
+            key="aging",
+            on_select="rerun",
+            selection_mode=("points", "box"),
+        )
+        picked = [
+            p["customdata"][2]
+            for p in (event.selection.points if event and event.selection else [])
+            if p.get("customdata")
+        ]
+        if picked:
+            st.dataframe(
+                wip[wip.kode_inovasi.isin(picked)].drop(columns=["tahap", "pita", "pita_no"]),
+                hide_index=True,
+                width="stretch",
+            )
+        charts.table_block(
+            wip.drop(columns=["tahap", "pita_no"]),
+            f"umur_wip_{start}_{end}",
+            lang,
+            key="wip",
+            total=n_wip,
+            full=lambda: q.aging(ctx.filters, ctx.viewer, start, end, snapshot),
+        )
+
+
+def throughput_section(ctx, start, end) -> None:
+    t, lang = ctx.t, ctx.lang
+    lbl = lambda s: label("tahap", s, lang)  # noqa: E731
+    flow = q.throughput(ctx, start, end)
+    # Fewer finishes than months (one region's handful of innovations): monthly bars would be scattered
+    # ones and a wavy average, so the chart counts per year instead and says so.
+    yearly = not flow.empty and flow.selesai.sum() < len(flow)
+    if yearly:
+        flow = flow.groupby(flow.bulan.dt.year.rename("tahun"))[["masuk", "selesai"]].sum().reset_index()
+        x = flow.tahun.astype(str)
+        fig = go.Figure()
+        fig.add_bar(
+            x=x,
+            y=flow.selesai,
+            name=t(f"Selesai ({lbl(end)})", f"Finished ({lbl(end)})"),
+            marker_color=charts.OKABE_ITO[0],
+        )
         fig.add_scatter(
-            x=part.tahap_label.map(position).to_numpy() + jitter,
-            y=part.umur,
-            mode="markers",
-            name=name,
-            marker={"color": colours[b], "symbol": symbols[b], "size": 8, "line": {"width": 0.5, "color": "#333"}},
-            customdata=part[["nama_inovasi", "wilayah", "kode_inovasi"]],
-            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{y} hari<extra></extra>",
+            x=x,
+            y=flow.masuk,
+            name=t(f"Masuk ({lbl(start)})", f"Arrived ({lbl(start)})"),
+            line={"color": charts.OKABE_ITO[1], "dash": "dot", "width": 2},
         )
-    fig.update_xaxes(tickvals=list(range(len(order))), ticktext=order, title=t("Tahap terkini", "Current stage"))
-    fig.update_yaxes(title=t("Umur sejak mulai (hari)", "Age since start (days)"))
-    st.subheader(t(f"Umur pekerjaan yang sedang berjalan ({span})", f"Aging work in progress ({span})"))
-    st.caption(
-        t(
-            "Setiap titik satu inovasi yang sudah mulai tetapi belum selesai (tanpa yang keluar), menurut tahap terkininya. "
-            "Warna dan bentuk = pita persentil lama siklus inovasi yang sudah selesai: titik di atas 85% lebih tua dari 85% "
-            "yang pernah selesai. Pilih titik untuk melihat inovasinya." + (thinned if lang == "id" else ""),
-            "Each point is one innovation started but not finished (exits left out), by current stage. Colour and shape = "
-            "percentile band of finished cycle times: points above 85% are older than 85% of finished ones. Select points to see them."
-            + (thinned if lang == "en" else ""),
+        fig.update_xaxes(type="category")
+        if max(flow.selesai.max(), flow.masuk.max()) <= 10:  # whole innovations: no 0.5 ticks
+            fig.update_yaxes(tick0=0, dtick=1)
+        charts.block(
+            t("Selesai per tahun (throughput)", "Throughput per year"),
+            t(
+                f"Inovasi dalam tampilan ini sedikit ({fmt.number(int(flow.selesai.sum()), lang)} selesai), lebih sedikit "
+                "daripada jumlah bulannya, jadi dihitung per tahun. Batang = inovasi yang mencapai tahap selesai pada tahun "
+                "itu; garis titik-titik = yang masuk tahap mulai.",
+                f"Few innovations in this view ({fmt.number(int(flow.selesai.sum()), lang)} finished), fewer than its "
+                "months, so they are counted per year. Bars = innovations reaching the end stage that year; dotted line = "
+                "arrivals at the start stage.",
+            ),
+            fig,
+            flow,
+            f"throughput_tahunan_{start}_{end}",
+            lang,
         )
-    )
-    event = st.plotly_chart(
-        charts.style(fig, 440, lang),
-        config=charts.PLOTLY_CONFIG,
-        key="aging",
-        on_select="rerun",
-        selection_mode=("points", "box"),
-    )
-    picked = [
-        p["customdata"][2] for p in (event.selection.points if event and event.selection else []) if p.get("customdata")
-    ]
-    if picked:
-        st.dataframe(
-            wip[wip.kode_inovasi.isin(picked)].drop(columns=["tahap", "pita", "pita_no"]),
-            hide_index=True,
-            width="stretch",
+    elif not flow.empty:
+        flow["rata3"] = flow.selesai.rolling(3, min_periods=1).mean()
+        fig = go.Figure()
+        fig.add_bar(
+            x=flow.bulan,
+            y=flow.selesai,
+            name=t(f"Selesai ({lbl(end)})", f"Finished ({lbl(end)})"),
+            marker_color=charts.OKABE_ITO[0],
         )
-    charts.table_block(
-        wip.drop(columns=["tahap", "pita_no"]),
-        f"umur_wip_{start}_{end}",
-        lang,
-        key="wip",
-        total=n_wip,
-        full=lambda: q.aging(ctx.filters, ctx.viewer, start, end, snapshot),
-    )
+        fig.add_scatter(
+            x=flow.bulan,
+            y=flow.rata3,
+            name=t("Rata-rata bergerak 3 bulan", "3-month moving average"),
+            line={"color": "#000", "width": 2},
+        )
+        fig.add_scatter(
+            x=flow.bulan,
+            y=flow.masuk,
+            name=t(f"Masuk ({lbl(start)})", f"Arrived ({lbl(start)})"),
+            line={"color": charts.OKABE_ITO[1], "dash": "dot", "width": 2},
+        )
+        charts.block(
+            t("Selesai per bulan (throughput)", "Throughput per month"),
+            t(
+                "Batang = inovasi yang mencapai tahap selesai pada bulan itu (bulan kosong tetap ditampilkan); garis hitam = "
+                "rata-rata bergerak 3 bulan; garis titik-titik = yang masuk tahap mulai.",
+                "Bars = innovations reaching the end stage that month (empty months kept); black line = 3-month moving "
+                "average; dotted line = arrivals at the start stage.",
+            ),
+            fig,
+            flow,
+            f"throughput_{start}_{end}",
+            lang,
+        )
 
-flow = q.throughput(ctx, start, end)
-# Fewer finishes than months (one region's handful of innovations): monthly bars would be scattered
-# ones and a wavy average, so the chart counts per year instead and says so.
-yearly = not flow.empty and flow.selesai.sum() < len(flow)
-if yearly:
-    flow = flow.groupby(flow.bulan.dt.year.rename("tahun"))[["masuk", "selesai"]].sum().reset_index()
-    x = flow.tahun.astype(str)
-    fig = go.Figure()
-    fig.add_bar(
-        x=x, y=flow.selesai, name=t(f"Selesai ({L(end)})", f"Finished ({L(end)})"), marker_color=charts.OKABE_ITO[0]
-    )
-    fig.add_scatter(
-        x=x,
-        y=flow.masuk,
-        name=t(f"Masuk ({L(start)})", f"Arrived ({L(start)})"),
-        line={"color": charts.OKABE_ITO[1], "dash": "dot", "width": 2},
-    )
-    fig.update_xaxes(type="category")
-    if max(flow.selesai.max(), flow.masuk.max()) <= 10:  # whole innovations: no 0.5 ticks
-        fig.update_yaxes(tick0=0, dtick=1)
-    charts.block(
-        t("Selesai per tahun (throughput)", "Throughput per year"),
-        t(
-            f"Inovasi dalam tampilan ini sedikit ({fmt.number(int(flow.selesai.sum()), lang)} selesai), lebih sedikit "
-            "daripada jumlah bulannya, jadi dihitung per tahun. Batang = inovasi yang mencapai tahap selesai pada tahun "
-            "itu; garis titik-titik = yang masuk tahap mulai.",
-            f"Few innovations in this view ({fmt.number(int(flow.selesai.sum()), lang)} finished), fewer than its "
-            "months, so they are counted per year. Bars = innovations reaching the end stage that year; dotted line = "
-            "arrivals at the start stage.",
-        ),
-        fig,
-        flow,
-        f"throughput_tahunan_{start}_{end}",
-        lang,
-    )
-elif not flow.empty:
-    flow["rata3"] = flow.selesai.rolling(3, min_periods=1).mean()
-    fig = go.Figure()
-    fig.add_bar(
-        x=flow.bulan,
-        y=flow.selesai,
-        name=t(f"Selesai ({L(end)})", f"Finished ({L(end)})"),
-        marker_color=charts.OKABE_ITO[0],
-    )
-    fig.add_scatter(
-        x=flow.bulan,
-        y=flow.rata3,
-        name=t("Rata-rata bergerak 3 bulan", "3-month moving average"),
-        line={"color": "#000", "width": 2},
-    )
-    fig.add_scatter(
-        x=flow.bulan,
-        y=flow.masuk,
-        name=t(f"Masuk ({L(start)})", f"Arrived ({L(start)})"),
-        line={"color": charts.OKABE_ITO[1], "dash": "dot", "width": 2},
-    )
-    charts.block(
-        t("Selesai per bulan (throughput)", "Throughput per month"),
-        t(
-            "Batang = inovasi yang mencapai tahap selesai pada bulan itu (bulan kosong tetap ditampilkan); garis hitam = "
-            "rata-rata bergerak 3 bulan; garis titik-titik = yang masuk tahap mulai.",
-            "Bars = innovations reaching the end stage that month (empty months kept); black line = 3-month moving "
-            "average; dotted line = arrivals at the start stage.",
-        ),
-        fig,
-        flow,
-        f"throughput_{start}_{end}",
-        lang,
-    )
 
-alur_views.cfd(ctx)
-alur_views.waits(ctx)
+main()

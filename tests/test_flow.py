@@ -11,10 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import INOVASI_HEADER, app_at, inovasi_row, plotly_array, write_csv
-from dasbor import store
+from dasbor import domain, store
 from dasbor.access import NATIONAL
 from dasbor.filters import Filters
 from dasbor.frame import Ctx
+from dasbor.i18n import label
 from dasbor.queries import alur, dampak
 from etl.load import run
 
@@ -142,27 +143,73 @@ def test_throughput_keeps_empty_months(flow):
     assert flow_rows.selesai.tolist() == [0, 0, 0, 0, 0, 0, 1]
 
 
-def test_cumulative_flow_never_goes_down_and_stages_nest(flow):
+def test_cumulative_flow_bands_never_go_below_zero_and_add_up_to_every_arrival(flow):
     cfd = alur.cfd(flow, "month")
-    wide = cfd.pivot_table(index="periode", columns="urutan", values="kumulatif")
-    assert (np.diff(wide.to_numpy(), axis=0) >= 0).all()
-    assert (np.diff(wide.to_numpy(), axis=1) <= 0).all()
-    assert wide.iloc[-1].tolist()[:6] == [5, 5, 3, 3, 2, 1]  # kajian: A, D, E and skipped B, C
+    wide = cfd.pivot(index="periode", columns="band", values="n")
+    assert (wide.to_numpy() >= 0).all()
+    assert (np.diff(wide.sum(axis=1).to_numpy()) >= 0).all()  # arrivals never go down
+    last = wide.iloc[-1]
+    assert last.sum() == 5
+    # at the end: A implemented, B decreed, C in trial, D left from review, E in review
+    assert {k: int(v) for k, v in last.items() if v} == {
+        "penerapan": 1,
+        "penetapan": 1,
+        "uji_coba": 1,
+        alur.EXITED: 1,
+        "kajian": 1,
+    }
 
 
-def test_stuck_are_open_items_past_the_85th_percentile_of_their_stage(flow):
+def test_cumulative_flow_paints_each_stage_in_its_own_band(tmp_path):
+    """One innovation: usulan, then a trial, then implementation. Its usulan period is the usulan
+    band, its trial the trial band, and from implementation on the implementation band; it never
+    shows in institutionalisation, which it never reached (the bands were once one stage off)."""
+    from dasbor import charts
+
+    steps = [("usulan", "15/01/2021"), ("uji_coba", "15/04/2021"), ("penerapan", "15/08/2021")]
+    write_csv(tmp_path, "inovasi.csv", INOVASI_HEADER, [inovasi_row("G", tanggal="15/01/2021")])
+    write_csv(tmp_path, "tahapan.csv", ["kode_inovasi", "tahap", "tanggal"], [["G", t, d] for t, d in steps])
+    assert run([tmp_path], write=True).exit_code == 0
+    ctx = Ctx("alur", "id", Filters(), NATIONAL)
+    wide = alur.cfd(ctx, "month").pivot(index="periode", columns="band", values="n")
+    where = {f"{p:%Y-%m}": row[row > 0].to_dict() for p, row in wide.iterrows()}
+    assert where["2021-01"] == where["2021-03"] == {"usulan": 1}
+    assert where["2021-04"] == where["2021-07"] == {"uji_coba": 1}
+    assert where["2021-08"] == {"penerapan": 1}
+    assert (wide["pelembagaan"] == 0).all() and (wide["evaluasi"] == 0).all()
+    # the chart: each trace is named after its stage, drawn in that stage's colour, with those counts
+    at = app_at("pages/3_alur_tahapan.py")
+    (chart,) = [c for c in at.get("plotly_chart") if "Inovasi (ditumpuk menurut tahap)" in c.proto.spec]
+    traces = {tr["name"]: tr for tr in json.loads(chart.proto.spec)["data"]}
+    for code in ("usulan", "uji_coba", "penerapan", "pelembagaan"):
+        trace = traces[label("tahap", code)]
+        assert trace["fillcolor"] == charts.stage_colour(code) and trace["stackgroup"] == "cfd"
+        assert plotly_array(trace["y"]) == wide[code].tolist()
+    assert sum(plotly_array(traces[label("tahap", "usulan")]["y"])) == 3  # January to March
+    assert sum(plotly_array(traces[label("tahap", "pelembagaan")]["y"])) == 0
+
+
+def test_stuck_means_waiting_on_a_decision_past_the_85th_percentile_of_its_stage(flow):
     waits = alur.stage_waits(flow).set_index("tahap")
     # finished moves out of kajian: A after 30 days, D after 46; B and C skipped it, E is still there
     assert waits.loc["kajian", "n"] == 2 and waits.loc["kajian", "p85"] == 46
-    stuck, total = alur.stuck(flow, alur.stage_waits(flow))
-    assert "E" in set(stuck.kode_inovasi) and total == len(stuck)
-    first, total_limited = alur.stuck(flow, alur.stage_waits(flow), limit=1)
-    assert total_limited == total and first.kode_inovasi.tolist() == stuck.kode_inovasi[:1].tolist()
+    stuck, per_stage = alur.stuck(flow, alur.stage_waits(flow))
+    # E waits in review (a decision); B waits for its trial since its decree (a decision); A is
+    # implemented and C is in its trial: neither waits on anyone's decision, however long.
+    assert set(stuck.kode_inovasi) == {"B", "E"}
+    assert per_stage.set_index("tahap").n.to_dict() == {"kajian": 1, "penetapan": 1}
+    first, per_stage_limited = alur.stuck(flow, alur.stage_waits(flow), limit=1)
+    assert per_stage_limited.n.sum() == len(stuck) and first.kode_inovasi.tolist() == stuck.kode_inovasi[:1].tolist()
     e = stuck.set_index("kode_inovasi").loc["E"]
     assert (e.tahap, e.p85, e.n_riwayat) == ("kajian", 46, 2)
-    # An innovation waits only against its own stage's line: nothing is stuck where no move finished.
-    assert set(stuck.tahap) <= set(waits.index)
-    assert stuck.hari_menunggu.is_monotonic_decreasing
+    assert set(stuck.tahap) <= set(domain.DECISION) and stuck.hari_menunggu.is_monotonic_decreasing
+
+
+def test_implemented_but_never_institutionalised_has_its_own_figure(flow):
+    rows, summary = alur.implemented_only(flow)
+    assert rows.kode_inovasi.tolist() == ["A"] and int(summary.n) == 1
+    assert int(summary.median_hari) == (dt.date.today() - dt.date(2020, 7, 1)).days
+    assert rows.hari_sejak_penerapan.tolist() == [int(summary.median_hari)]
 
 
 def test_dampak_units_are_never_mixed_and_survival_counts_stops(flow, tmp_path):
@@ -220,14 +267,20 @@ def test_ikm_points_are_a_stable_named_sample_of_the_surveyed(sample_data, monke
 def test_alur_page_answers_what_is_stuck_and_where_proposals_wait(sample_data):
     at = app_at("pages/3_alur_tahapan.py")
     labels = {m.label: m.value for m in at.metric}
-    assert labels["Usulan paling lama menunggu di"] in {"Usulan", "Kajian", "Layak", "Penetapan"}
+    ctx = Ctx("alur", "id", Filters(), NATIONAL)
+    everything, per_stage = alur.stuck(ctx, alur.stage_waits(ctx))
+    # the headline names the stage holding the most of the rows listed below, nothing else
+    top = per_stage.sort_values(["n", "terlama"], ascending=False).iloc[0]
+    assert labels["Paling banyak macet di"] == label("tahap", top.tahap)
+    assert (everything.tahap == top.tahap).sum() == top.n == per_stage.n.max()
     stuck_table = at.dataframe[0].value
     assert list(stuck_table["Hari menunggu"]) == sorted(stuck_table["Hari menunggu"], reverse=True)
-    ctx = Ctx("alur", "id", Filters(), NATIONAL)
-    everything, total = alur.stuck(ctx, alur.stage_waits(ctx))
-    assert int(labels["Inovasi macet"].replace(".", "")) == total == len(everything)
-    assert len(stuck_table) == min(total, 200)
+    assert set(stuck_table["Tahap"]) <= {label("tahap", s) for s in domain.DECISION}
+    assert int(labels["Inovasi macet"].replace(".", "")) == per_stage.n.sum() == len(everything)
+    assert len(stuck_table) == min(len(everything), 200)
     assert list(stuck_table["Kode"]) == everything.kode_inovasi[: len(stuck_table)].tolist()
+    implemented, summary = alur.implemented_only(ctx)
+    assert int(labels["Inovasi"].replace(".", "")) == summary.n == len(implemented) > 0
     assert "Selesai per bulan (throughput)" in [s.value for s in at.subheader]  # many innovations: monthly
     # the cycle-time chart draws its four percentile lines at the values computed over every cycle
     (cycles,) = [c for c in at.get("plotly_chart") if "Lama siklus (hari)" in c.proto.spec]

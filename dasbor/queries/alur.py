@@ -8,19 +8,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dasbor import charts, data, stats, store
+from dasbor import charts, data, domain, stats, store
 from dasbor.access import Viewer
 from dasbor.filters import Filters
 from dasbor.frame import Ctx
 
-FLOW_STAGES = ("usulan", "kajian", "layak", "penetapan", "uji_coba", "penerapan", "pelembagaan", "evaluasi")
-OPEN_STAGES = FLOW_STAGES[:-1]  # evaluasi is where the flow ends
-WAITING_STAGES = ("usulan", "kajian", "layak", "penetapan")  # before the trial: waiting on decisions
-PAIRS = (("usulan", "penerapan"), ("usulan", "penetapan"), ("penetapan", "penerapan"), ("penerapan", "pelembagaan"))
+FLOW_STAGES = domain.FLOW
 
 
 def _order(stage: str) -> int:
-    return FLOW_STAGES.index(stage) + 1
+    return domain.order(stage)
 
 
 def _waits(group: str, source: str) -> str:
@@ -58,25 +55,41 @@ def stage_waits(ctx: Ctx) -> pd.DataFrame:
     return data.read(f"select kelompok as tahap, n, median, p85 from ({_waits('t.tahap', source)})", params)
 
 
-def stuck(ctx: Ctx, waits: pd.DataFrame, limit: int | None = None) -> tuple[pd.DataFrame, int]:
-    """Open innovations waiting in their stage longer than 85% of finished waits in that stage, the
-    longest waits first (at most ``limit``), and how many there are in all.
+STUCK_DEFINITION = (
+    "Macet = menunggu keputusan: usulan yang belum diuji coba (di usulan, kajian, layak) atau yang sudah "
+    "ditetapkan tetapi belum diuji coba (penetapan), dan sudah menunggu di tahap itu lebih lama dari 85% "
+    "perpindahan yang pernah terjadi dari tahap itu. Uji coba dan penerapan memang berlangsung lama, jadi "
+    "tidak dihitung macet.",
+    "Stuck = waiting on a decision: a proposal not yet tried (proposed, under review, feasible) or one set by "
+    "decree but not yet tried (decree), waiting in that stage longer than 85% of the moves out of that stage "
+    "so far. A trial or an implementation lasts by design, so neither counts as stuck.",
+)
 
-    ``waits`` is ``stage_waits(ctx)``: its p85 per stage is bound here, not computed a second time
-    over every stage move in the country."""
-    where, params = ctx.where()
-    lines = waits[waits.tahap.isin(OPEN_STAGES)]
+
+def _stuck_sql(waits: pd.DataFrame, where: str) -> tuple[str, list]:
+    """Innovations waiting on a decision past the p85 of their stage; parameters: the p85 lines, then
+    the filters. ``waits`` is ``stage_waits(ctx)``: its p85 per stage is bound here, not computed a
+    second time over every stage move in the country."""
+    lines = waits[waits.tahap.isin(domain.DECISION)]
     if lines.empty:
         hist, hist_params = "(select null::varchar tahap, null::bigint p85, null::bigint n where false)", []
     else:
         hist = "(select * from (values " + ", ".join(["(?, ?::bigint, ?::bigint)"] * len(lines)) + ") v(tahap, p85, n))"
         hist_params = [v for r in lines.itertuples() for v in (r.tahap, int(r.p85), int(r.n))]
-    waiting = f"""
+    sql = f"""
         select s.kode_inovasi, s.kode_wilayah, s.perangkat_daerah, s.tahap, s.tanggal_tahap,
             current_date - s.tanggal_tahap as hari_menunggu, h.p85, h.n as n_riwayat
         from inovasi_status s join {hist} h on h.tahap = s.tahap
         where {where} and s.tanggal_tahap is not null and current_date - s.tanggal_tahap > h.p85
     """
+    return sql, hist_params
+
+
+def stuck(ctx: Ctx, waits: pd.DataFrame, limit: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What is stuck (``STUCK_DEFINITION``): the longest waits first (at most ``limit``), and how many
+    are stuck per stage (``tahap``, ``n``, ``terlama``): the cards and the list share one query."""
+    where, params = ctx.where()
+    waiting, hist_params = _stuck_sql(waits, where)
     # Names only for the rows shown: at national scale tens of thousands of innovations are stuck.
     frame = data.read(
         f"""
@@ -90,10 +103,52 @@ def stuck(ctx: Ctx, waits: pd.DataFrame, limit: int | None = None) -> tuple[pd.D
         """,
         [*hist_params, *params, *([limit] if limit else [])],
     )
-    if limit is None or len(frame) < limit:
-        return frame, len(frame)
-    total = data.read(f"select count(*) as n from ({waiting})", [*hist_params, *params]).n.iloc[0]
-    return frame, int(total)
+    per_stage = data.read(
+        f"""
+        select tahap, count(*) as n, max(hari_menunggu) as terlama, any_value(p85) as p85
+        from ({waiting}) group by tahap
+        """,
+        [*hist_params, *params],
+    )
+    rank = {code: i for i, code in enumerate(domain.DECISION)}
+    per_stage = per_stage.sort_values("tahap", key=lambda c: c.map(rank)).reset_index(drop=True)
+    return frame, per_stage
+
+
+IMPLEMENTED_ONLY_DEFINITION = (
+    "Inovasi yang tahap terkininya penerapan: sudah berjalan melayani warga, tetapi belum dilembagakan dalam "
+    "Perda/Perkada dan belum dievaluasi. Tidak macet (tidak menunggu keputusan), tetapi belum selesai. Lama = hari "
+    "sejak tanggal penerapan.",
+    "Innovations whose current stage is implementation: running for citizens, but not yet written into a "
+    "Perda/Perkada and not yet evaluated. Not stuck (not waiting on a decision), but not finished. Time = days "
+    "since the implementation date.",
+)
+
+
+def implemented_only(ctx: Ctx, limit: int | None = None) -> tuple[pd.DataFrame, pd.Series]:
+    """Innovations implemented but never institutionalised or evaluated (``IMPLEMENTED_ONLY_DEFINITION``):
+    the longest-running first (at most ``limit``), and their count and median days since implementation."""
+    where, params = ctx.where()
+    base = f"""
+        select s.kode_inovasi, s.kode_wilayah, s.perangkat_daerah, s.tanggal_penerapan,
+            current_date - s.tanggal_penerapan as hari_sejak_penerapan
+        from inovasi_status s where s.tahap = ? and {where}
+    """
+    summary = data.read(
+        f"select count(*) as n, median(hari_sejak_penerapan) as median_hari from ({base})",
+        [domain.IMPLEMENTED, *params],
+    ).iloc[0]
+    frame = data.read(
+        f"""
+        with page as ({base} order by hari_sejak_penerapan desc nulls last, s.kode_inovasi {"limit ?" if limit else ""})
+        select p.kode_inovasi, i.nama_inovasi, w.nama as wilayah, p.perangkat_daerah, p.tanggal_penerapan,
+            p.hari_sejak_penerapan
+        from page p join inovasi i using (kode_inovasi) join wilayah w on w.kode = p.kode_wilayah
+        order by p.hari_sejak_penerapan desc nulls last, p.kode_inovasi
+        """,
+        [domain.IMPLEMENTED, *params, *([limit] if limit else [])],
+    )
+    return frame, summary
 
 
 def funnel(ctx: Ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -118,43 +173,86 @@ def funnel(ctx: Ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
     return reach, exits
 
 
+EXITED = "keluar"  # the cumulative flow diagram's band of innovations that left the flow
+CFD_DEFINITION = (
+    "Untuk tiap akhir periode: berapa inovasi yang sedang berada di tiap tahap (pita berwarna tahap itu), dan "
+    "berapa yang sudah keluar (tidak layak atau dihentikan, pita abu-abu di bawah). Tinggi seluruh tumpukan = "
+    "semua usulan yang sudah masuk; pita makin lebar = pekerjaan menumpuk di tahap itu; jarak mendatar = lama tinggal.",
+    "At the end of each period: how many innovations sat in each stage (the band in that stage's colour), and how "
+    "many had left the flow (not feasible or stopped, the grey band at the bottom). The height of the whole stack = "
+    "all proposals that had arrived; a widening band = work piling up in that stage; the horizontal gap = time spent.",
+)
+
+
 def cfd(ctx: Ctx, grain: str) -> pd.DataFrame:
-    """Per period and stage: innovations that had reached the stage or a later one by the period's end."""
+    """Per period: how many innovations were in each flow stage at the period's end (``band`` is the
+    stage code, or ``EXITED`` for those that had left), as ``periode, band, n``.
+
+    In stage k at time t = reached stage k (or a later one) by t, not reached stage k+1 by t, and not
+    left the flow from stage k by t. Cumulative counts of reaching each stage nest (``capai_k``), so
+    the bands are differences of neighbouring cumulative lines, less the exits from that stage. Only
+    innovations whose last entry is an exit count as gone: their every stage date precedes the exit,
+    so none of them is also counted in a later stage and no band goes below zero."""
     if grain not in ("week", "month"):
         raise ValueError(grain)
     where, params = ctx.where(filters=ctx.filters.without("tahap"))
+    k_all = range(1, len(domain.FLOW) + 1)
     # One count per stage column of the cohort's rows (read once), stacked: grouping eight date
     # columns of a million rows is faster than grouping the five million rows they unfold to.
     per_stage = " union all ".join(
         f"select {k} as urutan, date_trunc('{grain}', capai_{k}) as periode, count(*) as n "
         f"from b where capai_{k} is not null group by all"
-        for k in range(1, len(FLOW_STAGES) + 1)
+        for k in k_all
     )
-    columns = ", ".join(f"b.capai_{k}" for k in range(1, len(FLOW_STAGES) + 1))
-    return data.read(
+    columns = ", ".join(f"b.capai_{k}" for k in k_all)
+    cumulative = data.read(
         f"""
         with b as materialized (
-            select {columns} from tahap_capai_lebar b {Filters.status_join(where, "b")} where {where}
+            select b.id_inovasi, {columns} from tahap_capai_lebar b {Filters.status_join(where, "b")} where {where}
         ),
         counts as ({per_stage}),
+        gone as (
+            select k.dari_urutan as urutan, date_trunc('{grain}', k.tanggal) as periode, count(*) as n
+            from tahap_keluar k join b using (id_inovasi)
+            join inovasi_status x on x.id_inovasi = k.id_inovasi and x.keluar  -- still out: left last
+            where k.dari_urutan is not null and k.tanggal is not null group by all
+        ),
         span as (select min(periode) lo, max(periode) hi from counts),
         calendar as (
             select unnest(generate_series(lo, hi, interval 1 {grain}))::date as periode from span
         ),
-        stages as (select tahap, urutan from tahap_ref where not keluar)
-        select c.periode, st.tahap, st.urutan,
-            sum(coalesce(n.n, 0)) over (partition by st.tahap order by c.periode) as kumulatif
+        stages as (select unnest(range(1, {len(domain.FLOW) + 1})) as urutan)
+        select c.periode, st.urutan,
+            sum(coalesce(n.n, 0)) over w as capai,
+            sum(coalesce(g.n, 0)) over w as keluar
         from calendar c cross join stages st
         left join counts n on n.urutan = st.urutan and n.periode = c.periode
+        left join gone g on g.urutan = st.urutan and g.periode = c.periode
+        window w as (partition by st.urutan order by c.periode)
         order by c.periode, st.urutan
         """,
         params,
     )
+    return cfd_bands(cumulative)
+
+
+def cfd_bands(cumulative: pd.DataFrame) -> pd.DataFrame:
+    """Bands from cumulative counts (``periode, urutan, capai, keluar``): see ``cfd``."""
+    if cumulative.empty:
+        return pd.DataFrame({"periode": [], "band": [], "n": []})
+    wide = cumulative.pivot(index="periode", columns="urutan", values="capai").astype("int64")
+    gone = cumulative.pivot(index="periode", columns="urutan", values="keluar").astype("int64")
+    parts = []
+    for k, code in enumerate(domain.FLOW, start=1):
+        later = wide[k + 1] if k < len(domain.FLOW) else 0
+        parts.append(pd.DataFrame({"periode": wide.index, "band": code, "n": wide[k] - later - gone[k]}))
+    parts.append(pd.DataFrame({"periode": wide.index, "band": EXITED, "n": gone.sum(axis=1)}))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _reached(stage: str) -> str:
-    """The tahap_capai_lebar column of a flow stage (named from its fixed order, never from input)."""
-    return f"capai_{_order(stage)}"
+    """The tahap_capai_lebar column of a flow stage (named from the domain, never from input)."""
+    return domain.reached_column(stage)
 
 
 def _cycles_sql(where: str, start: str, end: str) -> str:

@@ -52,6 +52,7 @@ def cfd(ctx: Ctx) -> None:
         lang,
         height=440,
     )
+    ctx.not_applied(q.COHORT_IGNORES, *q.COHORT_WHY)
 
 
 def waits(ctx: Ctx) -> None:
@@ -120,3 +121,4 @@ def waits(ctx: Ctx) -> None:
         lang,
         height=max(320, 26 * len(ordered) + 90),
     )
+    ctx.not_applied(q.COHORT_IGNORES, *q.COHORT_WHY)

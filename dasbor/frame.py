@@ -12,6 +12,7 @@ from dasbor import access, auth, data, fmt, store
 from dasbor.access import Viewer
 from dasbor.filters import LIST_FILTERS, Filters
 from dasbor.i18n import label, options
+from dasbor.queries import common
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,20 @@ class Ctx:
     def viewer_scope(self, alias: str = "s") -> tuple[str, list]:
         """The viewer's scope alone, for looking up one record whatever the filters say."""
         return Filters().where(self.viewer, alias)
+
+    def not_applied(self, names: tuple[str, ...], why_id: str, why_en: str, target=st) -> bool:
+        """Say under a figure which active filters it does not apply, and why; True when it said so.
+        A figure either applies every active filter or says this."""
+        ignored = [FILTER_NAMES[n][0 if self.lang == "id" else 1] for n in names if n in self.filters.active()]
+        if ignored:
+            target.caption(
+                "ⓘ "
+                + self.t(
+                    f"Filter {', '.join(ignored)} tidak diterapkan di sini: {why_id}",
+                    f"The {', '.join(ignored)} filter is not applied here: {why_en}",
+                )
+            )
+        return bool(ignored)
 
     def empty(self, what_id: str = "inovasi", what_en: str = "innovations") -> None:
         """Say which filters emptied a result instead of drawing an empty chart."""
@@ -162,7 +177,7 @@ def _menu(ctx: Ctx, title_id: str, title_en: str) -> None:
 
 
 def _banner(ctx: Ctx) -> None:
-    info = data.read("select sampel, dimuat_pada from info_data").iloc[0]
+    info = common.data_info()
     if bool(info["sampel"]):
         st.warning(
             ctx.t(
@@ -178,22 +193,12 @@ def _banner(ctx: Ctx) -> None:
     st.caption(ctx.t(f"Data terakhir dimuat: {stamp}", f"Data last loaded: {stamp}"))
 
 
-@st.cache_data(show_spinner=False)
-def _choices(snapshot: str) -> dict:
-    q = lambda sql: store.query(sql, snapshot=Path(snapshot))  # noqa: E731
-    years = q("select min(tahun_usulan) lo, max(tahun_usulan) hi from inovasi_status").iloc[0]
-    return {
-        "years": (int(years.lo), int(years.hi)) if years.lo == years.lo and years.lo is not None else None,
-        "provinces": q("select kode, nama from wilayah where tingkat = 'provinsi' order by nama"),
-        "regions": q("select kode, nama, kode_provinsi from wilayah where tingkat <> 'provinsi' order by nama"),
-        "urusan": q("select kode, nama from urusan order by kode"),
-    }
-
-
 def _filter_form(ctx: Ctx) -> Filters:
-    c = _choices(str(data.snapshot()))
+    c = common.choices(str(data.snapshot()))
     f, t = ctx.filters, ctx.t
-    if not ctx.viewer.national:  # a region's account is offered its own regions only
+    # A region's account is offered its own regions only. The public sees every region's public
+    # innovations (Transparansi reads only inovasi_publik), so it is offered every region.
+    if ctx.viewer.role == "daerah":
         mine = c["regions"][[access.sees(ctx.viewer, k) for k in c["regions"].kode]]
         provinces = set(mine.kode_provinsi) | {k for k in c["provinces"].kode if access.sees(ctx.viewer, k)}
         c = {**c, "regions": mine, "provinces": c["provinces"][c["provinces"].kode.isin(provinces)]}

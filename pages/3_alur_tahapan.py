@@ -84,8 +84,10 @@ def stuck_section(ctx, waits: pd.DataFrame) -> None:
         t(*q.STUCK_DEFINITION)
         + " "
         + t(
-            "Terlama di atas. Batas 85% dihitung dari perpindahan pada data yang sedang dilihat.",
-            "Oldest first. The 85% line is computed from past moves in the data in view.",
+            "Terlama di atas. Batas 85% dihitung dari semua perpindahan pada data yang sedang dilihat, "
+            "tanpa filter tahap (yang masih di suatu tahap belum punya perpindahan dari tahap itu).",
+            "Oldest first. The 85% line is computed from every past move in the data in view, without the stage "
+            "filter (those still in a stage have no move out of it yet).",
         )
     )
     if stuck.empty:
@@ -159,37 +161,38 @@ def funnel_section(ctx) -> None:
     t, lang = ctx.t, ctx.lang
     lbl = lambda s: label("tahap", s, lang)  # noqa: E731
     reach, exits = q.funnel(ctx)
-    reach = reach[reach.jumlah > 0] if reach.jumlah.sum() else reach
-    first = max(1, int(reach.jumlah.iloc[0]))
-    prev = reach.jumlah.shift(1)
-    reach["konversi"] = [
-        fmt.percent(j / p, lang, 0) if p and p == p else "" for j, p in zip(reach.jumlah, prev, strict=True)
-    ]
+    reach = q.funnel_table(reach)
+    cohort = int(reach.jumlah.iloc[0]) if not reach.empty else 0
+
+    def pct(v) -> str:
+        return fmt.percent(v, lang, 0) if v == v else "–"
+
     fig = go.Figure(
         go.Funnel(
             y=[lbl(s) for s in reach.tahap],
             x=reach.jumlah,
             marker={"color": charts.OKABE_ITO[0]},
-            text=[f"{fmt.number(j, lang)} ({fmt.percent(j / first, lang, 0)})" for j in reach.jumlah],
+            text=[f"{fmt.number(j, lang)} ({pct(b)})" for j, b in zip(reach.jumlah, reach.bagian, strict=True)],
             textinfo="text",
         )
     )
-    exit_rows = []
-    for r in exits.itertuples():
-        stage = q.FLOW_STAGES[int(r.dari_urutan) - 1] if r.dari_urutan == r.dari_urutan else None
-        exit_rows.append(
-            {
-                t("Jalan keluar", "Exit"): lbl(r.keluar),
-                t("Dari tahap", "From stage"): lbl(stage) if stage else "–",
-                t("Jumlah", "Count"): int(r.jumlah),
-                t("Bagian kohort", "Share of cohort"): fmt.percent(r.jumlah / first, lang),
-            }
-        )
-    table = reach.assign(tahap=[lbl(s) for s in reach.tahap])[["tahap", "jumlah", "konversi"]].rename(
-        columns={
-            "tahap": t("Tahap", "Stage"),
-            "jumlah": t("Mencapai", "Reached"),
-            "konversi": t("Konversi dari tahap sebelumnya", "Conversion from previous stage"),
+    exit_rows = [
+        {
+            t("Jalan keluar", "Exit"): lbl(r.keluar),
+            t("Dari tahap", "From stage"): lbl(q.FLOW_STAGES[int(r.dari_urutan) - 1])
+            if r.dari_urutan == r.dari_urutan
+            else "–",
+            t("Jumlah", "Count"): fmt.number(r.jumlah, lang),
+            t("Bagian kohort", "Share of cohort"): fmt.percent(r.jumlah / cohort, lang) if cohort else "–",
+        }
+        for r in exits.itertuples()
+    ]
+    table = pd.DataFrame(
+        {
+            t("Tahap", "Stage"): [lbl(s) for s in reach.tahap],
+            t("Mencapai", "Reached"): [fmt.number(j, lang) for j in reach.jumlah],
+            t("Bagian kohort", "Share of cohort"): [pct(b) for b in reach.bagian],
+            t("Konversi dari tahap sebelumnya", "Conversion from previous stage"): [pct(k) for k in reach.konversi],
         }
     )
     charts.block(
@@ -207,6 +210,7 @@ def funnel_section(ctx) -> None:
     )
     if exit_rows:
         st.dataframe(pd.DataFrame(exit_rows), hide_index=True, width="content")
+    ctx.not_applied(q.COHORT_IGNORES, *q.COHORT_WHY)
 
 
 def cycle_controls(ctx):
@@ -221,6 +225,7 @@ def cycle_controls(ctx):
         format_func=lbl,
         index=ends.index("penerapan") if "penerapan" in ends else 0,
     )
+    ctx.not_applied(q.COHORT_IGNORES, *q.COHORT_WHY)
     return start, end, data.snapshot()
 
 
@@ -373,12 +378,8 @@ def wip_section(ctx, view, start, end, snapshot) -> None:
 def throughput_section(ctx, start, end) -> None:
     t, lang = ctx.t, ctx.lang
     lbl = lambda s: label("tahap", s, lang)  # noqa: E731
-    flow = q.throughput(ctx, start, end)
-    # Fewer finishes than months (one region's handful of innovations): monthly bars would be scattered
-    # ones and a wavy average, so the chart counts per year instead and says so.
-    yearly = not flow.empty and flow.selesai.sum() < len(flow)
+    flow, yearly = q.throughput_view(q.throughput(ctx, start, end))
     if yearly:
-        flow = flow.groupby(flow.bulan.dt.year.rename("tahun"))[["masuk", "selesai"]].sum().reset_index()
         x = flow.tahun.astype(str)
         fig = go.Figure()
         fig.add_bar(
@@ -412,7 +413,6 @@ def throughput_section(ctx, start, end) -> None:
             lang,
         )
     elif not flow.empty:
-        flow["rata3"] = flow.selesai.rolling(3, min_periods=1).mean()
         fig = go.Figure()
         fig.add_bar(
             x=flow.bulan,

@@ -342,3 +342,28 @@ def test_wait_percentiles_read_off_counts_equal_quantile_disc(rows):
         "select g, count(*), quantile_disc(hari, 0.5), quantile_disc(hari, 0.85) from x group by g order by g"
     ).fetchall()
     assert got == want
+
+
+def test_alur_says_which_filter_its_flow_charts_do_not_apply(sample_data):
+    plain = app_at("pages/3_alur_tahapan.py")
+    assert not [c for c in plain.caption if "tidak diterapkan di sini" in c.value]
+    at = app_at("pages/3_alur_tahapan.py", {"tahap": "kajian"})
+    notes = [c.value for c in at.caption if "Filter tahap tidak diterapkan di sini" in c.value]
+    assert len(notes) == 4  # the funnel, the cycle/WIP/throughput block, the cumulative flow, time in stage
+    # the stuck list does apply it: every row listed is in review
+    assert set(at.dataframe[0].value["Tahap"]) == {"Kajian"}
+    en = app_at("pages/3_alur_tahapan.py", {"tahap": "kajian", "lang": "en"})
+    assert any("The stage filter is not applied here" in c.value for c in en.caption)
+
+
+def test_alur_funnel_chart_and_table_give_the_same_numbers(sample_data):
+    at = app_at("pages/3_alur_tahapan.py")
+    (chart,) = [c for c in at.get("plotly_chart") if '"type":"funnel"' in c.proto.spec]
+    trace = json.loads(chart.proto.spec)["data"][0]
+    table = next(d.value for d in at.dataframe if "Konversi dari tahap sebelumnya" in d.value.columns)
+    assert table["Tahap"].tolist() == trace["y"]
+    assert [int(v.replace(".", "")) for v in table["Mencapai"]] == plotly_array(trace["x"])
+    shares = [text.split("(")[1].rstrip(")") for text in trace["text"]]
+    assert table["Bagian kohort"].tolist() == shares
+    reach = alur.funnel_table(alur.funnel(Ctx("alur", "id", Filters(), NATIONAL))[0])
+    assert plotly_array(trace["x"]) == reach.jumlah.tolist() and np.isnan(reach.konversi.iloc[0])

@@ -14,6 +14,16 @@ from dasbor.filters import Filters
 from dasbor.frame import Ctx
 
 FLOW_STAGES = domain.FLOW
+# The flow figures (funnel, cycle times, work in progress, throughput, cumulative flow) follow a
+# proposal cohort through every stage: filtering them by the current stage would drop exactly the
+# innovations that moved on. They apply every other filter, and the page says so where it matters.
+COHORT_IGNORES = ("tahap",)
+COHORT_WHY = (
+    "grafik ini mengikuti kohort usulan melalui semua tahap; menyaring menurut tahap terkini akan membuang "
+    "inovasi yang sudah pindah ke tahap berikutnya.",
+    "this chart follows the proposal cohort through every stage; keeping only a current stage would drop the "
+    "innovations that moved on.",
+)
 
 
 def _order(stage: str) -> int:
@@ -46,8 +56,10 @@ def _waits(group: str, source: str) -> str:
 
 
 def stage_waits(ctx: Ctx) -> pd.DataFrame:
-    """Per stage, finished waits in it (days until the next stage or an exit): median, p85, count."""
-    where, params = ctx.where()
+    """Per stage, finished waits in it (days until the next stage or an exit): median, p85, count.
+    A history of moves: the current-stage filter is not applied (those still in a stage have no
+    finished wait there, so it would leave that stage's history empty)."""
+    where, params = ctx.where(filters=ctx.filters.without(*COHORT_IGNORES))
     source = f"""
         from tahap_tunggu t {Filters.status_join(where, "t")}
         where {where}
@@ -153,7 +165,7 @@ def implemented_only(ctx: Ctx, limit: int | None = None) -> tuple[pd.DataFrame, 
 
 def funnel(ctx: Ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
     """How many of the cohort reached each stage, and how many left through each exit, from which stage."""
-    where, params = ctx.where(filters=ctx.filters.without("tahap"))
+    where, params = ctx.where(filters=ctx.filters.without(*COHORT_IGNORES))
     reach = data.read(
         f"""
         select r.tahap, r.urutan, count(s.kode_inovasi) as jumlah
@@ -184,6 +196,29 @@ CFD_DEFINITION = (
 )
 
 
+def funnel_table(reach: pd.DataFrame) -> pd.DataFrame:
+    """The funnel's figures: per stage reached (``jumlah``), the share of the cohort's first stage
+    (``bagian``) and the conversion from the stage before (``konversi``; none for the first)."""
+    shown = reach[reach.jumlah > 0] if reach.jumlah.sum() else reach
+    first = max(1, int(shown.jumlah.iloc[0])) if not shown.empty else 1
+    prev = shown.jumlah.shift(1)
+    return shown.assign(bagian=shown.jumlah / first, konversi=(shown.jumlah / prev).where(prev > 0)).reset_index(
+        drop=True
+    )
+
+
+def throughput_view(flow: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """Throughput as drawn: per month with a 3-month moving average of finishes (``rata3``), or per
+    year when the view has fewer finishes than months (one region's handful of innovations: monthly
+    bars would be lone 1s among empty months). Returns the frame and whether it is yearly."""
+    if flow.empty:
+        return flow, False
+    if flow.selesai.sum() < len(flow):
+        yearly = flow.groupby(flow.bulan.dt.year.rename("tahun"))[["masuk", "selesai"]].sum().reset_index()
+        return yearly, True
+    return flow.assign(rata3=flow.selesai.rolling(3, min_periods=1).mean()), False
+
+
 def cfd(ctx: Ctx, grain: str) -> pd.DataFrame:
     """Per period: how many innovations were in each flow stage at the period's end (``band`` is the
     stage code, or ``EXITED`` for those that had left), as ``periode, band, n``.
@@ -195,7 +230,7 @@ def cfd(ctx: Ctx, grain: str) -> pd.DataFrame:
     so none of them is also counted in a later stage and no band goes below zero."""
     if grain not in ("week", "month"):
         raise ValueError(grain)
-    where, params = ctx.where(filters=ctx.filters.without("tahap"))
+    where, params = ctx.where(filters=ctx.filters.without(*COHORT_IGNORES))
     k_all = range(1, len(domain.FLOW) + 1)
     # One count per stage column of the cohort's rows (read once), stacked: grouping eight date
     # columns of a million rows is faster than grouping the five million rows they unfold to.
@@ -279,7 +314,7 @@ def _wip_sql(where: str, start: str) -> str:
 
 def cycle_times(filters: Filters, viewer: Viewer, start: str, end: str, snapshot: Path | None = None) -> pd.DataFrame:
     """Finished innovations: finish date and cycle time = (end − start) days + 1."""
-    where, params = filters.without("tahap").where(viewer)
+    where, params = filters.without(*COHORT_IGNORES).where(viewer)
     return store.query(
         f"""
         select c.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, c.selesai, c.hari
@@ -295,7 +330,7 @@ def cycle_times(filters: Filters, viewer: Viewer, start: str, end: str, snapshot
 
 def aging(filters: Filters, viewer: Viewer, start: str, end: str, snapshot: Path | None = None) -> pd.DataFrame:
     """Work in progress: started, not finished, not exited; age = (today − start) days + 1."""
-    where, params = filters.without("tahap").where(viewer)
+    where, params = filters.without(*COHORT_IGNORES).where(viewer)
     return store.query(
         f"""
         select a.kode_inovasi, i.nama_inovasi, s.perangkat_daerah, w.nama as wilayah, s.tahap, a.umur
@@ -316,7 +351,7 @@ def cycle_view(snapshot: str, filters: Filters, viewer: Viewer, start: str, end:
     database; only a fixed sample of at most POINTS rows of each comes back, with names, for drawing.
     The sample is the rows with the smallest hash of their code: the same rows on every run."""
     snap = Path(snapshot)
-    where, params = filters.without("tahap").where(viewer)
+    where, params = filters.without(*COHORT_IGNORES).where(viewer)
     days = store.query(f"select hari from ({_cycles_sql(where, start, end)})", params, snap).hari.to_numpy()
     marks = {p: stats.nearest_rank(days, p) for p in (50, 70, 85, 95)}
     cycles = store.query(
@@ -352,7 +387,7 @@ def cycle_view(snapshot: str, filters: Filters, viewer: Viewer, start: str, end:
 
 def throughput(ctx: Ctx, start: str, end: str) -> pd.DataFrame:
     """Per month (empty months kept): arrivals at ``start`` and finishes at ``end``."""
-    where, params = ctx.where(filters=ctx.filters.without("tahap"))
+    where, params = ctx.where(filters=ctx.filters.without(*COHORT_IGNORES))
     b, e = _reached(start), _reached(end)  # reaching the end stage implies reaching the start
     return data.read(
         f"""
@@ -381,7 +416,7 @@ def throughput(ctx: Ctx, start: str, end: str) -> pd.DataFrame:
 def waits_by(ctx: Ctx, group: str, stage: str) -> pd.DataFrame:
     """Finished waits in one stage per agency or region: median, p85 and count."""
     column = {"perangkat_daerah": "s.perangkat_daerah", "wilayah": "w.nama"}[group]
-    where, params = ctx.where()
+    where, params = ctx.where(filters=ctx.filters.without(*COHORT_IGNORES))
     source = f"""
         from tahap_tunggu t
         join inovasi_status s using (id_inovasi)

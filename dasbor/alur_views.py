@@ -44,8 +44,8 @@ def cfd(ctx: Ctx) -> None:
     wide = frame.pivot(index="periode", columns="band", values="n")
     wide = wide[[*domain.FLOW, q.EXITED]].rename(columns=names).reset_index()
     charts.block(
-        t("Diagram alir kumulatif", "Cumulative flow diagram"),
-        t(*q.CFD_DEFINITION),
+        q.CFD.name(lang),
+        q.CFD.definition(lang),
         fig,
         wide,
         f"cfd_{grain}",
@@ -57,7 +57,7 @@ def cfd(ctx: Ctx) -> None:
 
 def waits(ctx: Ctx) -> None:
     t, lang = ctx.t, ctx.lang
-    st.subheader(t("Lama tinggal di tiap tahap", "Time in each stage"))
+    st.subheader(q.WAITS.name(lang))
     left, right = st.columns(2)
     group = left.radio(
         t("Menurut", "By"),
@@ -109,12 +109,7 @@ def waits(ctx: Ctx) -> None:
             f"Tunggu di tahap {label('tahap', stage, lang).lower()}",
             f"Waiting in {label('tahap', stage, lang).lower()}",
         ),
-        t(
-            "Batang = median hari tinggal di tahap sebelum pindah atau keluar; garis tegak = persentil 85; n = jumlah "
-            "perpindahan. Hanya kelompok dengan minimal 5 perpindahan, 25 terlama.",
-            "Bar = median days in the stage before moving on or exiting; tick = 85th percentile; n = moves. Only groups "
-            "with at least 5 moves, the 25 longest.",
-        ),
+        q.WAITS.definition(lang),
         fig,
         frame,
         f"tunggu_{stage}_{group}",

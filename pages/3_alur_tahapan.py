@@ -60,11 +60,11 @@ def stuck_section(ctx, waits: pd.DataFrame) -> None:
     stuck, per_stage = q.stuck(ctx, waits, STUCK_SHOWN)
     n_stuck = int(per_stage.n.sum())
     c1, c2 = st.columns(2)
-    c1.metric(t("Inovasi macet", "Stuck innovations"), fmt.number(n_stuck, lang), help=t(*q.STUCK_DEFINITION))
+    c1.metric(q.STUCK.name(lang), fmt.number(n_stuck, lang), help=q.STUCK.definition(lang))
     if n_stuck:
         # The stage that holds the most stuck innovations: the same rows as the list below.
         top = per_stage.sort_values(["n", "terlama"], ascending=False).iloc[0]
-        c2.metric(t("Paling banyak macet di", "Most stuck in"), lbl(top.tahap), help=t(*q.STUCK_DEFINITION))
+        c2.metric(q.MOST_STUCK.name(lang), lbl(top.tahap), help=q.MOST_STUCK.definition(lang))
         c2.caption(
             t(
                 f"{fmt.number(top.n, lang)} dari {fmt.number(n_stuck, lang)} yang macet; batas 85% tahap ini "
@@ -81,7 +81,7 @@ def stuck_section(ctx, waits: pd.DataFrame) -> None:
         )
     )
     st.caption(
-        t(*q.STUCK_DEFINITION)
+        q.STUCK.definition(lang)
         + " "
         + t(
             "Terlama di atas. Batas 85% dihitung dari semua perpindahan pada data yang sedang dilihat, "
@@ -114,19 +114,14 @@ def implemented_section(ctx) -> None:
     t, lang = ctx.t, ctx.lang
     rows, summary = q.implemented_only(ctx, STUCK_SHOWN)
     n = int(summary.n)
-    st.subheader(
-        t(
-            "Sudah diterapkan, belum dilembagakan atau dievaluasi",
-            "Implemented, not yet institutionalised or evaluated",
-        )
-    )
-    st.caption(t(*q.IMPLEMENTED_ONLY_DEFINITION))
+    st.subheader(q.IMPLEMENTED_ONLY.name(lang))
+    st.caption(q.IMPLEMENTED_ONLY.definition(lang))
     c1, c2 = st.columns(2)
-    c1.metric(t("Inovasi", "Innovations"), fmt.number(n, lang), help=t(*q.IMPLEMENTED_ONLY_DEFINITION))
+    c1.metric(t("Inovasi", "Innovations"), fmt.number(n, lang), help=q.IMPLEMENTED_ONLY.definition(lang))
     if not n:
         return
     c2.metric(
-        t("Median hari sejak penerapan", "Median days since implementation"),
+        q.IMPLEMENTED_DAYS.name(lang),
         fmt.number(summary.median_hari, lang) if summary.median_hari == summary.median_hari else "–",
     )
 
@@ -196,13 +191,8 @@ def funnel_section(ctx) -> None:
         }
     )
     charts.block(
-        t("Corong tahapan kohort", "Stage funnel of the cohort"),
-        t(
-            "Berapa usulan (tahun usulan sesuai filter) yang pernah mencapai tiap tahap; konversi = dibanding tahap sebelumnya. "
-            "Kohort yang masih baru belum sempat maju, jadi konversi rendah di sana belum tentu kegagalan. Jalan keluar di tabel.",
-            "How many proposals (proposal years as filtered) ever reached each stage; conversion = against the previous stage. "
-            "Recent cohorts have not had time to move on, so low conversion there is not necessarily failure. Exits are in the table.",
-        ),
+        q.FUNNEL.name(lang),
+        q.FUNNEL.definition(lang),
         fig,
         table,
         "corong_tahapan",
@@ -279,14 +269,8 @@ def cycle_section(ctx, view, start, end, snapshot) -> None:
             else thinned
         )
         charts.block(
-            t(f"Lama siklus {span}", f"Cycle time {span}"),
-            t(
-                "Setiap titik satu inovasi yang sudah selesai, pada tanggal selesainya; lama siklus = (selesai − mulai) hari + 1. "
-                "Garis mendatar: 50%, 70%, 85% dan 95% inovasi selesai dalam sekian hari (peringkat terdekat)." + few,
-                "Each point is one finished innovation at its finish date; cycle time = (end − start) days + 1. "
-                "Horizontal lines: 50%, 70%, 85% and 95% of innovations finished within that many days (nearest rank)."
-                + few,
-            ),
+            f"{q.CYCLE.name(lang)} {span}",
+            q.CYCLE.definition(lang) + few,
             fig,
             cycles.drop(columns="kode_inovasi"),
             f"siklus_{start}_{end}",
@@ -336,16 +320,11 @@ def wip_section(ctx, view, start, end, snapshot) -> None:
             )
         fig.update_xaxes(tickvals=list(range(len(order))), ticktext=order, title=t("Tahap terkini", "Current stage"))
         fig.update_yaxes(title=t("Umur sejak mulai (hari)", "Age since start (days)"))
-        st.subheader(t(f"Umur pekerjaan yang sedang berjalan ({span})", f"Aging work in progress ({span})"))
+        st.subheader(f"{q.WIP.name(lang)} ({span})")
         st.caption(
-            t(
-                "Setiap titik satu inovasi yang sudah mulai tetapi belum selesai (tanpa yang keluar), menurut tahap terkininya. "
-                "Warna dan bentuk = pita persentil lama siklus inovasi yang sudah selesai: titik di atas 85% lebih tua dari 85% "
-                "yang pernah selesai. Pilih titik untuk melihat inovasinya." + (thinned if lang == "id" else ""),
-                "Each point is one innovation started but not finished (exits left out), by current stage. Colour and shape = "
-                "percentile band of finished cycle times: points above 85% are older than 85% of finished ones. Select points to see them."
-                + (thinned if lang == "en" else ""),
-            )
+            q.WIP.definition(lang)
+            + t(" Pilih titik untuk melihat inovasinya.", " Select points to see them.")
+            + thinned
         )
         event = st.plotly_chart(
             charts.style(fig, 440, lang),
@@ -398,15 +377,12 @@ def throughput_section(ctx, start, end) -> None:
         if max(flow.selesai.max(), flow.masuk.max()) <= 10:  # whole innovations: no 0.5 ticks
             fig.update_yaxes(tick0=0, dtick=1)
         charts.block(
-            t("Selesai per tahun (throughput)", "Throughput per year"),
+            q.THROUGHPUT_YEARLY.name(lang),
             t(
-                f"Inovasi dalam tampilan ini sedikit ({fmt.number(int(flow.selesai.sum()), lang)} selesai), lebih sedikit "
-                "daripada jumlah bulannya, jadi dihitung per tahun. Batang = inovasi yang mencapai tahap selesai pada tahun "
-                "itu; garis titik-titik = yang masuk tahap mulai.",
-                f"Few innovations in this view ({fmt.number(int(flow.selesai.sum()), lang)} finished), fewer than its "
-                "months, so they are counted per year. Bars = innovations reaching the end stage that year; dotted line = "
-                "arrivals at the start stage.",
-            ),
+                f"Inovasi dalam tampilan ini sedikit ({fmt.number(int(flow.selesai.sum()), lang)} selesai). ",
+                f"Few innovations in this view ({fmt.number(int(flow.selesai.sum()), lang)} finished). ",
+            )
+            + q.THROUGHPUT_YEARLY.definition(lang),
             fig,
             flow,
             f"throughput_tahunan_{start}_{end}",
@@ -433,13 +409,8 @@ def throughput_section(ctx, start, end) -> None:
             line={"color": charts.OKABE_ITO[1], "dash": "dot", "width": 2},
         )
         charts.block(
-            t("Selesai per bulan (throughput)", "Throughput per month"),
-            t(
-                "Batang = inovasi yang mencapai tahap selesai pada bulan itu (bulan kosong tetap ditampilkan); garis hitam = "
-                "rata-rata bergerak 3 bulan; garis titik-titik = yang masuk tahap mulai.",
-                "Bars = innovations reaching the end stage that month (empty months kept); black line = 3-month moving "
-                "average; dotted line = arrivals at the start stage.",
-            ),
+            q.THROUGHPUT.name(lang),
+            q.THROUGHPUT.definition(lang),
             fig,
             flow,
             f"throughput_{start}_{end}",

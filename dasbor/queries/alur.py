@@ -10,6 +10,7 @@ import streamlit as st
 
 from dasbor import charts, data, domain, stats, store
 from dasbor.access import Viewer
+from dasbor.figures import define
 from dasbor.filters import Filters
 from dasbor.frame import Ctx
 
@@ -67,14 +68,28 @@ def stage_waits(ctx: Ctx) -> pd.DataFrame:
     return data.read(f"select kelompok as tahap, n, median, p85 from ({_waits('t.tahap', source)})", params)
 
 
-STUCK_DEFINITION = (
-    "Macet = menunggu keputusan: usulan yang belum diuji coba (di usulan, kajian, layak) atau yang sudah "
-    "ditetapkan tetapi belum diuji coba (penetapan), dan sudah menunggu di tahap itu lebih lama dari 85% "
-    "perpindahan yang pernah terjadi dari tahap itu. Uji coba dan penerapan memang berlangsung lama, jadi "
-    "tidak dihitung macet.",
-    "Stuck = waiting on a decision: a proposal not yet tried (proposed, under review, feasible) or one set by "
-    "decree but not yet tried (decree), waiting in that stage longer than 85% of the moves out of that stage "
-    "so far. A trial or an implementation lasts by design, so neither counts as stuck.",
+STUCK = define(
+    "alur.macet",
+    ("Inovasi macet", "Stuck innovations"),
+    (
+        "Macet = menunggu keputusan: usulan yang belum diuji coba (di usulan, kajian, layak) atau yang sudah "
+        "ditetapkan tetapi belum diuji coba (penetapan), dan sudah menunggu di tahap itu lebih lama dari 85% "
+        "perpindahan yang pernah terjadi dari tahap itu. Uji coba dan penerapan memang berlangsung lama, jadi "
+        "tidak dihitung macet.",
+        "Stuck = waiting on a decision: a proposal not yet tried (proposed, under review, feasible) or one set by "
+        "decree but not yet tried (decree), waiting in that stage longer than 85% of the moves out of that stage "
+        "so far. A trial or an implementation lasts by design, so neither counts as stuck.",
+    ),
+    ("inovasi", "innovations"),
+)
+MOST_STUCK = define(
+    "alur.paling_macet",
+    ("Paling banyak macet di", "Most stuck in"),
+    (
+        "Tahap yang memuat inovasi macet terbanyak (definisi macet di atas); bila sama banyak, yang menunggu paling lama.",
+        "The stage holding the most stuck innovations (stuck as defined above); on a tie, the one with the longest wait.",
+    ),
+    ("tahap", "stage"),
 )
 
 
@@ -98,7 +113,7 @@ def _stuck_sql(waits: pd.DataFrame, where: str) -> tuple[str, list]:
 
 
 def stuck(ctx: Ctx, waits: pd.DataFrame, limit: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """What is stuck (``STUCK_DEFINITION``): the longest waits first (at most ``limit``), and how many
+    """What is stuck (``STUCK``): the longest waits first (at most ``limit``), and how many
     are stuck per stage (``tahap``, ``n``, ``terlama``): the cards and the list share one query."""
     where, params = ctx.where()
     waiting, hist_params = _stuck_sql(waits, where)
@@ -127,18 +142,102 @@ def stuck(ctx: Ctx, waits: pd.DataFrame, limit: int | None = None) -> tuple[pd.D
     return frame, per_stage
 
 
-IMPLEMENTED_ONLY_DEFINITION = (
-    "Inovasi yang tahap terkininya penerapan: sudah berjalan melayani warga, tetapi belum dilembagakan dalam "
-    "Perda/Perkada dan belum dievaluasi. Tidak macet (tidak menunggu keputusan), tetapi belum selesai. Lama = hari "
-    "sejak tanggal penerapan.",
-    "Innovations whose current stage is implementation: running for citizens, but not yet written into a "
-    "Perda/Perkada and not yet evaluated. Not stuck (not waiting on a decision), but not finished. Time = days "
-    "since the implementation date.",
+IMPLEMENTED_ONLY = define(
+    "alur.diterapkan_belum_dilembagakan",
+    ("Diterapkan, belum dilembagakan atau dievaluasi", "Implemented, not yet institutionalised or evaluated"),
+    (
+        "Inovasi yang tahap terkininya penerapan: sudah berjalan melayani warga, tetapi belum dilembagakan dalam "
+        "Perda/Perkada dan belum dievaluasi. Tidak macet (tidak menunggu keputusan), tetapi belum selesai.",
+        "Innovations whose current stage is implementation: running for citizens, but not yet written into a "
+        "Perda/Perkada and not yet evaluated. Not stuck (not waiting on a decision), but not finished.",
+    ),
+    ("inovasi", "innovations"),
+)
+IMPLEMENTED_DAYS = define(
+    "alur.hari_sejak_penerapan",
+    ("Median hari sejak penerapan", "Median days since implementation"),
+    (
+        "Median hari dari tanggal penerapan sampai hari ini, atas inovasi yang diterapkan tetapi belum dilembagakan "
+        "atau dievaluasi.",
+        "Median days from the implementation date to today, over the innovations implemented but not yet "
+        "institutionalised or evaluated.",
+    ),
+    ("hari", "days"),
+)
+FUNNEL = define(
+    "alur.corong",
+    ("Corong tahapan kohort", "Stage funnel of the cohort"),
+    (
+        "Berapa usulan (tahun usulan sesuai filter) yang pernah mencapai tiap tahap (tahap yang dilompati dihitung "
+        "terlewati); bagian = dibanding seluruh kohort; konversi = dibanding tahap sebelumnya. Kohort yang masih baru "
+        "belum sempat maju, jadi konversi rendah di sana belum tentu kegagalan. Jalan keluar di tabel.",
+        "How many proposals (proposal years as filtered) ever reached each stage (a skipped stage counts as passed); "
+        "share = of the whole cohort; conversion = against the previous stage. Recent cohorts have not had time to "
+        "move on, so low conversion there is not necessarily failure. Exits are in the table.",
+    ),
+    ("inovasi; persen", "innovations; percent"),
+)
+CYCLE = define(
+    "alur.lama_siklus",
+    ("Lama siklus", "Cycle time"),
+    (
+        "Setiap titik satu inovasi yang sudah selesai, pada tanggal selesainya; lama siklus = (selesai − mulai) hari "
+        "+ 1. Garis mendatar: 50%, 70%, 85% dan 95% inovasi selesai dalam sekian hari (peringkat terdekat).",
+        "Each point is one finished innovation at its finish date; cycle time = (end − start) days + 1. Horizontal "
+        "lines: 50%, 70%, 85% and 95% of innovations finished within that many days (nearest rank).",
+    ),
+    ("hari", "days"),
+)
+WIP = define(
+    "alur.umur_wip",
+    ("Umur pekerjaan yang sedang berjalan", "Aging work in progress"),
+    (
+        "Setiap titik satu inovasi yang sudah mulai tetapi belum selesai (tanpa yang keluar), menurut tahap "
+        "terkininya; umur = (hari ini − mulai) hari + 1. Warna dan bentuk = pita persentil lama siklus inovasi yang "
+        "sudah selesai: titik di atas 85% lebih tua dari 85% yang pernah selesai.",
+        "Each point is one innovation started but not finished (exits left out), by current stage; age = (today − "
+        "start) days + 1. Colour and shape = percentile band of finished cycle times: points above 85% are older than "
+        "85% of finished ones.",
+    ),
+    ("hari", "days"),
+)
+THROUGHPUT = define(
+    "alur.throughput",
+    ("Selesai per bulan (throughput)", "Throughput per month"),
+    (
+        "Batang = inovasi yang mencapai tahap selesai pada bulan itu (bulan kosong tetap ditampilkan); garis hitam = "
+        "rata-rata bergerak 3 bulan; garis titik-titik = yang masuk tahap mulai.",
+        "Bars = innovations reaching the end stage that month (empty months kept); black line = 3-month moving "
+        "average; dotted line = arrivals at the start stage.",
+    ),
+    ("inovasi per bulan", "innovations per month"),
+)
+THROUGHPUT_YEARLY = define(
+    "alur.throughput_tahunan",
+    ("Selesai per tahun (throughput)", "Throughput per year"),
+    (
+        "Bila inovasi dalam tampilan lebih sedikit daripada jumlah bulannya, dihitung per tahun. Batang = inovasi "
+        "yang mencapai tahap selesai pada tahun itu; garis titik-titik = yang masuk tahap mulai.",
+        "When the view holds fewer finished innovations than months, they are counted per year. Bars = innovations "
+        "reaching the end stage that year; dotted line = arrivals at the start stage.",
+    ),
+    ("inovasi per tahun", "innovations per year"),
+)
+WAITS = define(
+    "alur.lama_tinggal",
+    ("Lama tinggal di tiap tahap", "Time in each stage"),
+    (
+        "Batang = median hari tinggal di tahap sebelum pindah atau keluar; garis tegak = persentil 85; n = jumlah "
+        "perpindahan. Hanya kelompok dengan minimal 5 perpindahan, 25 terlama.",
+        "Bar = median days in the stage before moving on or exiting; tick = 85th percentile; n = moves. Only groups "
+        "with at least 5 moves, the 25 longest.",
+    ),
+    ("hari", "days"),
 )
 
 
 def implemented_only(ctx: Ctx, limit: int | None = None) -> tuple[pd.DataFrame, pd.Series]:
-    """Innovations implemented but never institutionalised or evaluated (``IMPLEMENTED_ONLY_DEFINITION``):
+    """Innovations implemented but never institutionalised or evaluated (``IMPLEMENTED_ONLY``):
     the longest-running first (at most ``limit``), and their count and median days since implementation."""
     where, params = ctx.where()
     base = f"""
@@ -186,13 +285,20 @@ def funnel(ctx: Ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 EXITED = "keluar"  # the cumulative flow diagram's band of innovations that left the flow
-CFD_DEFINITION = (
-    "Untuk tiap akhir periode: berapa inovasi yang sedang berada di tiap tahap (pita berwarna tahap itu), dan "
-    "berapa yang sudah keluar (tidak layak atau dihentikan, pita abu-abu di bawah). Tinggi seluruh tumpukan = "
-    "semua usulan yang sudah masuk; pita makin lebar = pekerjaan menumpuk di tahap itu; jarak mendatar = lama tinggal.",
-    "At the end of each period: how many innovations sat in each stage (the band in that stage's colour), and how "
-    "many had left the flow (not feasible or stopped, the grey band at the bottom). The height of the whole stack = "
-    "all proposals that had arrived; a widening band = work piling up in that stage; the horizontal gap = time spent.",
+CFD = define(
+    "alur.cfd",
+    ("Diagram alir kumulatif", "Cumulative flow diagram"),
+    (
+        "Untuk tiap akhir periode: berapa inovasi yang sedang berada di tiap tahap (pita berwarna tahap itu), dan "
+        "berapa yang sudah keluar (tidak layak atau dihentikan, pita abu-abu di bawah). Tinggi seluruh tumpukan = "
+        "semua usulan yang sudah masuk; pita makin lebar = pekerjaan menumpuk di tahap itu; jarak mendatar = lama "
+        "tinggal.",
+        "At the end of each period: how many innovations sat in each stage (the band in that stage's colour), and how "
+        "many had left the flow (not feasible or stopped, the grey band at the bottom). The height of the whole stack "
+        "= all proposals that had arrived; a widening band = work piling up in that stage; the horizontal gap = time "
+        "spent.",
+    ),
+    ("inovasi", "innovations"),
 )
 
 

@@ -156,3 +156,36 @@ def plotly_array(value) -> list:
     if isinstance(value, dict) and "bdata" in value:
         return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
     return list(value)
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Click every download button of an AppTest run: ``downloads(at)`` gives {file name: bytes},
+    running each button's deferred callable as Streamlit does when a reader clicks it (AppTest has
+    no click for a deferred download; its media manager is captured here instead)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.testing.v1 import app_test
+
+    managers: list[MediaFileManager] = []
+
+    class Recording(MediaFileManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            managers.append(self)
+
+    monkeypatch.setattr(app_test, "MediaFileManager", Recording)
+
+    def click_all(at) -> dict[str, bytes]:
+        files = {}
+        manager = managers[-1]  # the last run's
+        for button in at.get("download_button"):
+            file_id = button.proto.deferred_file_id
+            if file_id:
+                entry = manager._deferred_callables[file_id]
+                data, name = entry["callable"](), entry["filename"]
+            else:
+                data, name = manager._storage.get_file(button.proto.url.split("/")[-1]).content, None
+            files[name or button.proto.label] = data.encode() if isinstance(data, str) else bytes(data)
+        return files
+
+    return click_all

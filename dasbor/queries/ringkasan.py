@@ -6,7 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from dasbor import data
+from dasbor import data, domain
+from dasbor.figures import define
 from dasbor.frame import Ctx
 
 EVENTS = {  # headline → the date column that dates it
@@ -14,6 +15,114 @@ EVENTS = {  # headline → the date column that dates it
     "ditetapkan": "s.tanggal_penetapan",
     "diterapkan": "s.tanggal_penerapan",
 }
+
+
+HEADLINES = {
+    "usulan": define(
+        "ringkasan.usulan_baru",
+        ("Usulan baru", "New proposals"),
+        ("Inovasi yang diusulkan dalam periode ini.", "Innovations proposed in this period."),
+        ("inovasi", "innovations"),
+    ),
+    "ditetapkan": define(
+        "ringkasan.ditetapkan",
+        ("Ditetapkan", "Set by decree"),
+        (
+            "Inovasi yang ditetapkan dengan keputusan kepala daerah (tanggal penetapan) dalam periode ini.",
+            "Innovations set by a head-of-region decree (decree date) in this period.",
+        ),
+        ("inovasi", "innovations"),
+    ),
+    "diterapkan": define(
+        "ringkasan.diterapkan",
+        ("Mulai diterapkan", "Implemented"),
+        (
+            "Inovasi yang masuk tahap penerapan (tanggal penerapan) dalam periode ini.",
+            "Innovations that entered implementation (implementation date) in this period.",
+        ),
+        ("inovasi", "innovations"),
+    ),
+    "bermanfaat": define(
+        "ringkasan.bermanfaat",
+        ("Dinilai bermanfaat", "Judged beneficial"),
+        (
+            "Inovasi yang dievaluasi dalam periode ini dengan hasil 'bermanfaat'.",
+            "Innovations evaluated in this period with the result 'beneficial'.",
+        ),
+        ("inovasi", "innovations"),
+    ),
+}
+CONTINUATION = define(
+    "ringkasan.setelah_penerapan",
+    ("Setelah penerapan", "After implementation"),
+    (
+        "Inovasi yang pernah diterapkan, menurut evaluasi terakhirnya: berlanjut, berhenti, atau belum dilaporkan.",
+        "Innovations ever implemented, by their latest evaluation: continuing, stopped, or not reported yet.",
+    ),
+    ("inovasi", "innovations"),
+)
+PER_YEAR = define(
+    "ringkasan.per_tahun",
+    ("Usulan, penetapan dan penerapan per tahun", "Proposals, decrees and implementations per year"),
+    (
+        "Untuk inovasi yang lolos filter: berapa yang diusulkan, ditetapkan dan mulai diterapkan pada tiap tahun "
+        "kalender. Tahun berjalan belum lengkap.",
+        "For innovations matching the filters: how many were proposed, set by decree and implemented in each "
+        "calendar year. The current year is not complete.",
+    ),
+    ("inovasi per tahun", "innovations per year"),
+)
+STAGE_MIX = define(
+    "ringkasan.tahap_terkini",
+    ("Posisi inovasi saat ini, per tahap", "Where innovations stand now, by stage"),
+    (
+        "Tahap terkini = tahap terakhir yang dimasuki. Tidak layak dan Dihentikan adalah jalan keluar.",
+        "Current stage = the last stage entered. Not feasible and Stopped are exits.",
+    ),
+    ("inovasi", "innovations"),
+)
+GROUP_MIX = define(
+    "ringkasan.kelompok_kemendagri",
+    ("Pengelompokan Kemendagri", "Kemendagri's grouping"),
+    (
+        "Seperti aplikasi pelaporan Kemendagri: Inisiatif (usulan sampai penetapan), Uji Coba, Penerapan (penerapan "
+        "dan sesudahnya); jalan keluar ditampilkan terpisah.",
+        "As Kemendagri's reporting app groups them: Initiative (proposal to decree), Trial, Implementation "
+        "(implemented and later); exits shown separately.",
+    ),
+    ("inovasi", "innovations"),
+)
+MIXES = {
+    "inisiator": define(
+        "ringkasan.menurut_sumber",
+        ("Menurut sumber", "By source"),
+        ("Sumber inovasi menurut PP 38/2017 Ps 3.", "Source of the innovation under PP 38/2017 art. 3."),
+        ("inovasi", "innovations"),
+    ),
+    "bentuk": define(
+        "ringkasan.menurut_bentuk",
+        ("Menurut bentuk", "By form"),
+        ("Tata kelola, pelayanan publik, atau lainnya sesuai urusan.", "Governance, public service, or other."),
+        ("inovasi", "innovations"),
+    ),
+    "jenis": define(
+        "ringkasan.menurut_jenis",
+        ("Menurut jenis", "By type"),
+        ("Digital (daring) atau non-digital (luring).", "Digital (online) or non-digital (offline)."),
+        ("inovasi", "innovations"),
+    ),
+}
+AGENCIES = define(
+    "ringkasan.perangkat_daerah",
+    ("Perangkat daerah paling aktif", "Most active agencies"),
+    (
+        "Jumlah usulan per perangkat daerah (nama digabung lintas wilayah bila lebih dari satu wilayah dipilih), "
+        "dengan jumlah yang pernah diterapkan.",
+        "Proposals per agency (names pooled across regions when several regions are in view), with how many were "
+        "ever implemented.",
+    ),
+    ("usulan", "proposals"),
+)
 
 
 def period(ctx: Ctx) -> tuple[dt.date, dt.date]:
@@ -103,6 +212,12 @@ def mix(ctx: Ctx, column: str) -> pd.DataFrame:
         f"select {column} as nilai, count(*) as jumlah from inovasi_status s where {where} group by all order by jumlah desc",
         params,
     )
+
+
+def stage_mix(ctx: Ctx) -> pd.DataFrame:
+    """Innovations per current stage, every stage in the domain's order (zeros kept)."""
+    counts = mix(ctx, "tahap").set_index("nilai").jumlah
+    return pd.DataFrame({"nilai": list(domain.CODES), "jumlah": [int(counts.get(c, 0)) for c in domain.CODES]})
 
 
 def agencies(ctx: Ctx, limit: int = 10) -> pd.DataFrame:

@@ -30,6 +30,13 @@ def main() -> None:
             f"**Headline figures, {span}**, against the same period a year earlier.",
         )
     )
+    ctx.not_applied(
+        ("tahun",),
+        "angka utama dihitung untuk periode di atas (tahun terakhir yang dipilih) dan periode yang sama setahun "
+        "sebelumnya, atas semua tahun usulan.",
+        "the headline figures count the period above (the last year chosen) and the same period a year earlier, "
+        "over every proposal year.",
+    )
     for col, (key, figure) in zip(st.columns(4), q.HEADLINES.items(), strict=True):
         now, before = int(heads[key]), int(heads[f"{key}_lalu"])
         col.metric(

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import INOVASI_HEADER, app_at, inovasi_row, plotly_array, write_csv
-from dasbor import domain, store
+from dasbor import domain, fmt, store
 from dasbor.access import NATIONAL
 from dasbor.filters import Filters
 from dasbor.frame import Ctx
@@ -367,3 +367,28 @@ def test_alur_funnel_chart_and_table_give_the_same_numbers(sample_data):
     assert table["Bagian kohort"].tolist() == shares
     reach = alur.funnel_table(alur.funnel(Ctx("alur", "id", Filters(), NATIONAL))[0])
     assert plotly_array(trace["x"]) == reach.jumlah.tolist() and np.isnan(reach.konversi.iloc[0])
+
+
+@pytest.mark.parametrize("params", [{}, {"tahap": "kajian"}, {"jenis": "digital", "tahun": "2019-2023"}])
+def test_alur_cards_lists_and_csvs_agree(sample_data, downloads, params):
+    import io
+
+    import pandas as pd
+
+    at = app_at("pages/3_alur_tahapan.py", params)
+    cards = {m.label: m.value for m in at.metric}
+    files = downloads(at)
+    stuck = pd.read_csv(io.BytesIO(files["inovasi_macet.csv"]), encoding="utf-8-sig")
+    assert len(stuck) == int(cards["Inovasi macet"].replace(".", ""))
+    assert stuck["Tahap"].value_counts().idxmax() == cards["Paling banyak macet di"]
+    if params.get("tahap") == "kajian":  # the stage filter applies: nothing in review is implemented
+        assert cards["Inovasi"] == "0" and "diterapkan_belum_dilembagakan.csv" not in files
+    else:
+        implemented = pd.read_csv(io.BytesIO(files["diterapkan_belum_dilembagakan.csv"]), encoding="utf-8-sig")
+        assert len(implemented) == int(cards["Inovasi"].replace(".", ""))
+        days = implemented["Hari sejak penerapan"]
+        assert fmt.number(days.median(), "id") == cards["Median hari sejak penerapan"]
+    cfd = pd.read_csv(io.BytesIO(files["cfd_month.csv"]), encoding="utf-8-sig")
+    (chart,) = [c for c in at.get("plotly_chart") if "Inovasi (ditumpuk menurut tahap)" in c.proto.spec]
+    for trace in json.loads(chart.proto.spec)["data"]:
+        assert cfd[trace["name"]].tolist() == plotly_array(trace["y"])

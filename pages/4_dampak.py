@@ -12,270 +12,242 @@ from dasbor.frame import page
 from dasbor.i18n import label, options
 from dasbor.queries import dampak as q
 
-ctx = page("dampak")
-t, lang = ctx.t, ctx.lang
 
-imp = q.impact(str(data.snapshot()), ctx.filters, ctx.viewer)
-if not imp["n_eval"]:
-    ctx.empty(t("inovasi yang sudah dievaluasi", "evaluated innovations"), "evaluated innovations")
-    st.stop()
-n_eval, n_surveyed = imp["n_eval"], imp["n_surveyed"]
-st.info(
-    t(
-        f"Dihitung dari evaluasi terakhir {fmt.number(n_eval, lang)} inovasi. **Kekuatan bukti**: hasil, penerima manfaat, waktu "
-        f"dan biaya layanan dilaporkan sendiri oleh daerah; IKM berasal dari survei kepuasan (PermenPANRB 14/2017) dengan responden "
-        f"({fmt.number(n_surveyed, lang)} inovasi). Perubahan sebelum–sesudah **bukan estimasi sebab-akibat**: hal lain juga "
-        "berubah dalam rentang waktu itu.",
-        f"From the latest evaluation of {fmt.number(n_eval, 'en')} innovations. **Strength of evidence**: results, beneficiaries, "
-        f"service time and cost are self-reported by the regions; IKM comes from satisfaction surveys (PermenPANRB 14/2017) with "
-        f"respondents ({fmt.number(n_surveyed, 'en')} innovations). Before–after changes are **not causal estimates**: other "
-        "things changed over the same time.",
+def main() -> None:
+    ctx = page("dampak")
+    t, lang = ctx.t, ctx.lang
+
+    imp = q.impact(str(data.snapshot()), ctx.filters, ctx.viewer)
+    if not imp["n_eval"]:
+        ctx.empty(t("inovasi yang sudah dievaluasi", "evaluated innovations"), "evaluated innovations")
+        st.stop()
+    n_eval, n_surveyed = imp["n_eval"], imp["n_surveyed"]
+    st.info(
+        t(
+            f"Dihitung dari evaluasi terakhir {fmt.number(n_eval, lang)} inovasi. **Kekuatan bukti**: hasil, penerima manfaat, waktu "
+            f"dan biaya layanan dilaporkan sendiri oleh daerah; IKM berasal dari survei kepuasan (PermenPANRB 14/2017) dengan responden "
+            f"({fmt.number(n_surveyed, lang)} inovasi). Perubahan sebelum–sesudah **bukan estimasi sebab-akibat**: hal lain juga "
+            "berubah dalam rentang waktu itu.",
+            f"From the latest evaluation of {fmt.number(n_eval, 'en')} innovations. **Strength of evidence**: results, beneficiaries, "
+            f"service time and cost are self-reported by the regions; IKM comes from satisfaction surveys (PermenPANRB 14/2017) with "
+            f"respondents ({fmt.number(n_surveyed, 'en')} innovations). Before–after changes are **not causal estimates**: other "
+            "things changed over the same time.",
+        )
     )
-)
 
-# Results by dimension
-dimension = st.radio(
-    t("Hasil evaluasi menurut", "Evaluation results by"),
-    list(q.DIMENSIONS),
-    horizontal=True,
-    format_func=lambda d: {
-        "urusan": "Urusan" if lang == "id" else "Affair",
-        "bentuk": t("Bentuk", "Form"),
-        "jenis": t("Jenis", "Type"),
-        "wilayah": t("Wilayah", "Region"),
-    }[d],
-)
-res = q.results_by(ctx, dimension)
-wide = res.pivot_table(index="kelompok", columns="hasil", values="jumlah", aggfunc="sum", fill_value=0)
-wide = wide.reindex(columns=options("hasil"), fill_value=0)
-wide["n"] = wide.sum(axis=1)
-wide = wide.sort_values("n", ascending=False).head(25).sort_values("n")
-if dimension in ("bentuk", "jenis"):
-    wide.index = [label(dimension, v, lang) for v in wide.index]
-fig = go.Figure()
-for i, result in enumerate(options("hasil")):
-    share = wide[result] / wide.n
-    fig.add_bar(
-        y=[f"{k} (n={fmt.number(n, lang)})" for k, n in zip(wide.index, wide.n, strict=True)],
-        x=share,
-        orientation="h",
-        name=label("hasil", result, lang),
-        marker_color=(charts.OKABE_ITO[2], charts.OKABE_ITO[1], charts.OKABE_ITO[5])[i],
-        marker_pattern_shape=("", "/", "x")[i],
-        text=[fmt.percent(v, lang, 0) if v >= 0.06 else "" for v in share],
-        textposition="inside",
+    # Results by dimension
+    dimension = st.radio(
+        t("Hasil evaluasi menurut", "Evaluation results by"),
+        list(q.DIMENSIONS),
+        horizontal=True,
+        format_func=lambda d: {
+            "urusan": "Urusan" if lang == "id" else "Affair",
+            "bentuk": t("Bentuk", "Form"),
+            "jenis": t("Jenis", "Type"),
+            "wilayah": t("Wilayah", "Region"),
+        }[d],
     )
-fig.update_layout(barmode="stack")
-fig.update_xaxes(tickformat=".0%", range=[0, 1])
-fig.update_yaxes(automargin=True)
-table = wide.reset_index().rename(
-    columns={
-        "index": t("Kelompok", "Group"),
-        "kelompok": t("Kelompok", "Group"),
-        "n": "n",
-        **{r: label("hasil", r, lang) for r in options("hasil")},
-    }
-)
-charts.block(
-    t("Hasil evaluasi terakhir", "Latest evaluation results"),
-    t(
-        "Bagian inovasi yang evaluasi terakhirnya bermanfaat, perlu perbaikan, atau tidak bermanfaat; n = inovasi yang "
-        "dievaluasi. Paling banyak 25 kelompok terbesar. Bukti: dilaporkan sendiri.",
-        "Share of innovations whose latest evaluation was beneficial, needs improvement, or not beneficial; n = "
-        "innovations evaluated. At most the 25 largest groups. Evidence: self-reported.",
-    ),
-    fig,
-    table,
-    f"hasil_{dimension}",
-    lang,
-    height=max(300, 30 * len(wide) + 100),
-)
-
-# Beneficiaries
-ben_sum, ben_median, ben_n = imp["ben"]
-c1, c2, c3 = st.columns(3)
-c1.metric(
-    t("Penerima manfaat (jumlah)", "Beneficiaries (total)"),
-    fmt.number(ben_sum, lang),
-    help=t(
-        "Jumlah penerima manfaat menurut evaluasi terakhir tiap inovasi. Bukti: dilaporkan sendiri.",
-        "Sum of beneficiaries in each innovation's latest evaluation. Evidence: self-reported.",
-    ),
-)
-c2.metric(t("Median per inovasi", "Median per innovation"), fmt.number(ben_median, lang))
-c3.metric(t("Inovasi yang melaporkan", "Innovations reporting"), fmt.number(ben_n, lang))
-
-
-def paired(summary: pd.DataFrame, money: bool):
-    """(figure, table) of median before → after per unit, from the cached summary; None when empty."""
-    if summary.empty:
-        st.caption(t("Belum ada pasangan sebelum–sesudah.", "No before–after pairs yet."))
-        return None
-    show = (lambda v: fmt.rupiah(v, lang)) if money else (lambda v: fmt.number(v, lang, 1))
-    names = [(label("satuan_waktu", u, lang) if u else "Rupiah") for u in summary.unit]
-    # One panel per unit: minutes and days never share an axis.
-    fig = make_subplots(
-        rows=len(summary),
-        cols=1,
-        subplot_titles=[f"{n} (n={fmt.number(k, lang)})" for n, k in zip(names, summary.n, strict=True)],
+    wide = q.results_table(q.results_by(ctx, dimension))
+    if dimension in ("bentuk", "jenis"):
+        wide.index = [label(dimension, v, lang) for v in wide.index]
+    fig = go.Figure()
+    for i, result in enumerate(options("hasil")):
+        share = wide[f"bagian_{result}"]
+        fig.add_bar(
+            y=[f"{k} (n={fmt.number(n, lang)})" for k, n in zip(wide.index, wide.n, strict=True)],
+            x=share,
+            orientation="h",
+            name=label("hasil", result, lang),
+            marker_color=(charts.OKABE_ITO[2], charts.OKABE_ITO[1], charts.OKABE_ITO[5])[i],
+            marker_pattern_shape=("", "/", "x")[i],
+            text=[fmt.percent(v, lang, 0) if v >= 0.06 else "" for v in share],
+            textposition="inside",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(automargin=True)
+    table = (
+        wide.drop(columns=[f"bagian_{r}" for r in options("hasil")])
+        .reset_index()
+        .rename(
+            columns={
+                "index": t("Kelompok", "Group"),
+                "kelompok": t("Kelompok", "Group"),
+                "n": "n",
+                **{r: label("hasil", r, lang) for r in options("hasil")},
+            }
+        )
     )
-    for i, r in enumerate(summary.itertuples(), start=1):
+    charts.block(
+        q.RESULTS.name(lang),
+        q.RESULTS.definition(lang),
+        fig,
+        table,
+        f"hasil_{dimension}",
+        lang,
+        height=max(300, 30 * len(wide) + 100),
+    )
+
+    # Beneficiaries
+    ben_sum, ben_median, ben_n = imp["ben"]
+    c1, c2, c3 = st.columns(3)
+    for col, figure, value in (
+        (c1, q.BENEFICIARIES, ben_sum),
+        (c2, q.BENEFICIARIES_MEDIAN, ben_median),
+        (c3, q.BENEFICIARIES_N, ben_n),
+    ):
+        col.metric(figure.name(lang), fmt.number(value, lang), help=figure.definition(lang))
+
+    def paired(summary: pd.DataFrame, money: bool):
+        """(figure, table) of median before → after per unit, from the cached summary; None when empty."""
+        if summary.empty:
+            st.caption(t("Belum ada pasangan sebelum–sesudah.", "No before–after pairs yet."))
+            return None
+        show = (lambda v: fmt.rupiah(v, lang)) if money else (lambda v: fmt.number(v, lang, 1))
+        names = [(label("satuan_waktu", u, lang) if u else "Rupiah") for u in summary.unit]
+        # One panel per unit: minutes and days never share an axis.
+        fig = make_subplots(
+            rows=len(summary),
+            cols=1,
+            subplot_titles=[f"{n} (n={fmt.number(k, lang)})" for n, k in zip(names, summary.n, strict=True)],
+        )
+        for i, r in enumerate(summary.itertuples(), start=1):
+            fig.add_scatter(
+                x=[r.sebelum, r.sesudah],
+                y=[0, 0],
+                mode="lines+markers+text",
+                showlegend=False,
+                row=i,
+                col=1,
+                marker={"symbol": ["circle-open", "circle"], "size": 14, "color": charts.OKABE_ITO[0]},
+                line={"color": charts.OKABE_ITO[0], "width": 3},
+                text=[t("sebelum ", "before ") + show(r.sebelum), t("sesudah ", "after ") + show(r.sesudah)],
+                # labels grow inwards from both ends, so a value at the axis edge (e.g. Rp0) stays readable
+                textposition=[
+                    "top right" if r.sebelum <= r.sesudah else "top left",
+                    "bottom left" if r.sebelum <= r.sesudah else "bottom right",
+                ],
+            )
+            fig.update_yaxes(visible=False, row=i, col=1)
+            fig.update_xaxes(rangemode="tozero", row=i, col=1)
+        table = summary.assign(
+            **{k: [show(v) for v in summary[k]] for k in ("sebelum", "sesudah", "perubahan", "lo", "hi")}
+        )
+        table["unit"] = names
+        return fig, table.rename(
+            columns={
+                "unit": t("Satuan", "Unit"),
+                "sebelum": t("Median sebelum", "Median before"),
+                "sesudah": t("Median sesudah", "Median after"),
+                "perubahan": t("Median perubahan", "Median change"),
+                "lo": t("IK 95% bawah", "95% CI low"),
+                "hi": t("IK 95% atas", "95% CI high"),
+            }
+        )
+
+    for key, filename, money, figure in (
+        ("time", "waktu_layanan", False, q.SERVICE_TIME),
+        ("cost", "biaya", True, q.COST),
+    ):
+        result = paired(imp[key], money)
+        if result is not None:
+            charts.block(
+                figure.name(lang),
+                figure.definition(lang),
+                result[0],
+                result[1],
+                filename,
+                lang,
+                height=150 + 110 * len(result[1]),
+            )
+
+    # IKM with the PermenPANRB 14/2017 bands
+    if n_surveyed:
+        points = imp["ikm_points"]
+        resp_sum, resp_max = imp["respondents"]
+        bands = domain.IKM_BANDS
+        fig = go.Figure(
+            layout={
+                "shapes": [
+                    charts.across(lo, hi, fillcolor=("#eeeeee", "#f7f7f7")[i % 2], line={"width": 0}, layer="below")
+                    for i, (lo, hi, _, _) in enumerate(bands)
+                ],
+                "annotations": [
+                    charts.edge_label(t(name_id, name_en), (lo + hi) / 2, right=True, yanchor="middle")
+                    for lo, hi, name_id, name_en in bands
+                ],
+            }
+        )
+        dots = points
+        thinned = charts.sample_note(n_surveyed, len(points), lang)
         fig.add_scatter(
-            x=[r.sebelum, r.sesudah],
-            y=[0, 0],
-            mode="lines+markers+text",
+            x=dots.ikm_sebelum,
+            y=dots.ikm_sesudah,
+            mode="markers",
             showlegend=False,
-            row=i,
-            col=1,
-            marker={"symbol": ["circle-open", "circle"], "size": 14, "color": charts.OKABE_ITO[0]},
-            line={"color": charts.OKABE_ITO[0], "width": 3},
-            text=[t("sebelum ", "before ") + show(r.sebelum), t("sesudah ", "after ") + show(r.sesudah)],
-            # labels grow inwards from both ends, so a value at the axis edge (e.g. Rp0) stays readable
-            textposition=[
-                "top right" if r.sebelum <= r.sesudah else "top left",
-                "bottom left" if r.sebelum <= r.sesudah else "bottom right",
-            ],
+            marker={
+                "size": 6 + 10 * (dots.responden.fillna(0) / max(1, resp_max)),
+                "color": charts.OKABE_ITO[0],
+                "opacity": 0.6,
+            },
+            customdata=dots[["nama_inovasi", "responden"]],
+            hovertemplate="%{customdata[0]}<br>%{x:.1f} → %{y:.1f}<br>%{customdata[1]} responden<extra></extra>",
         )
-        fig.update_yaxes(visible=False, row=i, col=1)
-        fig.update_xaxes(rangemode="tozero", row=i, col=1)
-    table = summary.assign(
-        **{k: [show(v) for v in summary[k]] for k in ("sebelum", "sesudah", "perubahan", "lo", "hi")}
-    )
-    table["unit"] = names
-    return fig, table.rename(
-        columns={
-            "unit": t("Satuan", "Unit"),
-            "sebelum": t("Median sebelum", "Median before"),
-            "sesudah": t("Median sesudah", "Median after"),
-            "perubahan": t("Median perubahan", "Median change"),
-            "lo": t("IK 95% bawah", "95% CI low"),
-            "hi": t("IK 95% atas", "95% CI high"),
-        }
-    )
-
-
-# How stats.bootstrap_median builds the interval, in the words of the chart definitions.
-INTERVAL_ID = "interval 95% (bootstrap; di atas 5.000 inovasi: interval peringkat binomial, yang setara)"
-INTERVAL_EN = "a 95% interval (bootstrap; above 5,000 innovations the equivalent binomial order-statistic interval)"
-
-for key, filename, money, title, definition in (
-    (
-        "time",
-        "waktu_layanan",
-        False,
-        t("Waktu layanan sebelum → sesudah", "Service time before → after"),
-        t(
-            "Median waktu layanan per satuan yang dilaporkan (menit, jam, hari tidak dicampur); perubahan = median selisih sesudah − "
-            f"sebelum per inovasi dengan {INTERVAL_ID}. Bukti: dilaporkan sendiri; bukan estimasi sebab-akibat.",
-            "Median service time per reported unit (minutes, hours, days never mixed); change = median of after − before per "
-            f"innovation with {INTERVAL_EN}. Evidence: self-reported; not a causal estimate.",
-        ),
-    ),
-    (
-        "cost",
-        "biaya",
-        True,
-        t("Biaya yang dibayar warga sebelum → sesudah", "Cost paid by citizens before → after"),
-        t(
-            "Hanya layanan yang berbayar sebelum inovasi. Median biaya per layanan; perubahan = median selisih per inovasi "
-            f"dengan {INTERVAL_ID}. Bukti: dilaporkan sendiri; bukan estimasi sebab-akibat.",
-            "Only services that charged something before. Median cost per service; change = median per-innovation "
-            f"difference with {INTERVAL_EN}. Evidence: self-reported; not a causal estimate.",
-        ),
-    ),
-):
-    result = paired(imp[key], money)
-    if result is not None:
-        charts.block(title, definition, result[0], result[1], filename, lang, height=150 + 110 * len(result[1]))
-
-# IKM with the PermenPANRB 14/2017 bands
-if n_surveyed:
-    points = imp["ikm_points"]
-    resp_sum, resp_max = imp["respondents"]
-    bands = domain.IKM_BANDS
-    fig = go.Figure(
-        layout={
-            "shapes": [
-                charts.across(lo, hi, fillcolor=("#eeeeee", "#f7f7f7")[i % 2], line={"width": 0}, layer="below")
-                for i, (lo, hi, _, _) in enumerate(bands)
-            ],
-            "annotations": [
-                charts.edge_label(t(name_id, name_en), (lo + hi) / 2, right=True, yanchor="middle")
-                for lo, hi, name_id, name_en in bands
-            ],
-        }
-    )
-    dots = points
-    thinned = charts.sample_note(n_surveyed, len(points), lang)
-    fig.add_scatter(
-        x=dots.ikm_sebelum,
-        y=dots.ikm_sesudah,
-        mode="markers",
-        showlegend=False,
-        marker={
-            "size": 6 + 10 * (dots.responden.fillna(0) / max(1, resp_max)),
-            "color": charts.OKABE_ITO[0],
-            "opacity": 0.6,
-        },
-        customdata=dots[["nama_inovasi", "responden"]],
-        hovertemplate="%{customdata[0]}<br>%{x:.1f} → %{y:.1f}<br>%{customdata[1]} responden<extra></extra>",
-    )
-    fig.add_scatter(
-        x=[25, 100],
-        y=[25, 100],
-        mode="lines",
-        line={"dash": "dash", "color": "#555"},
-        name=t("Tidak berubah", "No change"),
-    )
-    fig.update_xaxes(title=t("IKM sebelum", "IKM before"), range=[25, 100])
-    fig.update_yaxes(title=t("IKM sesudah", "IKM after"), range=[25, 100])
-    med, lo, hi = imp["ikm"]
-    charts.block(
-        t("Indeks kepuasan masyarakat (IKM) sebelum → sesudah", "Satisfaction index (IKM) before → after"),
-        t(
-            f"Setiap titik satu inovasi; di atas garis putus = naik. Pita = mutu pelayanan PermenPANRB 14/2017 (A 88,31–100; "
-            f"B 76,61–88,30; C 65,00–76,60; D 25,00–64,99). Besar titik = jumlah responden. Median perubahan "
-            f"{fmt.number(med, lang, 1)} poin (IK 95% {fmt.number(lo, lang, 1)} sampai {fmt.number(hi, lang, 1)}), "
-            f"{fmt.number(n_surveyed, lang)} inovasi, {fmt.number(resp_sum, lang)} responden. Bukti: "
-            "survei; bukan estimasi sebab-akibat." + thinned,
-            f"Each point is one innovation; above the dashed line = improved. Bands = PermenPANRB 14/2017 service quality "
-            f"(A 88.31–100; B 76.61–88.30; C 65.00–76.60; D 25.00–64.99). Point size = respondents. Median change "
-            f"{fmt.number(med, 'en', 1)} points (95% CI {fmt.number(lo, 'en', 1)} to {fmt.number(hi, 'en', 1)}), "
-            f"{fmt.number(n_surveyed, 'en')} innovations, {fmt.number(resp_sum, 'en')} respondents. Evidence: survey; "
-            "not a causal estimate." + thinned,
-        ),
-        fig,
-        points,
-        "ikm",
-        lang,
-        height=460,
-    )
-
-# Continuing or stopped, and how long implemented innovations keep running
-times, surv, n_life, stopped = imp["survival"]
-if n_life:
-    fig = go.Figure(
-        go.Scatter(
-            x=times / 365.25,
-            y=surv,
+        fig.add_scatter(
+            x=[25, 100],
+            y=[25, 100],
             mode="lines",
-            line={"shape": "hv", "width": 3, "color": charts.OKABE_ITO[0]},
-            showlegend=False,
+            line={"dash": "dash", "color": "#555"},
+            name=t("Tidak berubah", "No change"),
         )
-    )
-    fig.update_xaxes(title=t("Tahun sejak penerapan", "Years since implementation"))
-    fig.update_yaxes(title=t("Bagian yang masih berjalan", "Share still running"), tickformat=".0%", range=[0, 1.02])
-    charts.block(
-        t("Berapa lama inovasi bertahan setelah diterapkan", "How long innovations keep running after implementation"),
-        t(
-            f"Kurva Kaplan–Meier: {fmt.number(n_life, lang)} inovasi yang pernah diterapkan, {fmt.number(stopped, lang)} "
-            "di antaranya tercatat dihentikan (dengan tanggal); yang masih berjalan dihitung sampai hari ini. Bukti: "
-            "dilaporkan sendiri.",
-            f"Kaplan–Meier curve: {fmt.number(n_life, 'en')} innovations ever implemented, {fmt.number(stopped, 'en')} of "
-            "them recorded as stopped (with a date); those still running count up to today. Evidence: self-reported.",
-        ),
-        fig,
-        pd.DataFrame({"tahun": times / 365.25, "masih_berjalan": surv}),
-        "ketahanan",
-        lang,
-    )
+        fig.update_xaxes(title=t("IKM sebelum", "IKM before"), range=[25, 100])
+        fig.update_yaxes(title=t("IKM sesudah", "IKM after"), range=[25, 100])
+        med, lo, hi = imp["ikm"]
+        charts.block(
+            q.IKM.name(lang),
+            q.IKM.definition(lang)
+            + t(
+                f" Median perubahan {fmt.number(med, lang, 1)} poin (IK 95% {fmt.number(lo, lang, 1)} sampai "
+                f"{fmt.number(hi, lang, 1)}), {fmt.number(n_surveyed, lang)} inovasi, {fmt.number(resp_sum, lang)} responden.",
+                f" Median change {fmt.number(med, lang, 1)} points (95% CI {fmt.number(lo, lang, 1)} to "
+                f"{fmt.number(hi, lang, 1)}), {fmt.number(n_surveyed, lang)} innovations, {fmt.number(resp_sum, lang)} respondents.",
+            )
+            + thinned,
+            fig,
+            points,
+            "ikm",
+            lang,
+            height=460,
+        )
+
+    # Continuing or stopped, and how long implemented innovations keep running
+    times, surv, n_life, stopped = imp["survival"]
+    if n_life:
+        fig = go.Figure(
+            go.Scatter(
+                x=times / 365.25,
+                y=surv,
+                mode="lines",
+                line={"shape": "hv", "width": 3, "color": charts.OKABE_ITO[0]},
+                showlegend=False,
+            )
+        )
+        fig.update_xaxes(title=t("Tahun sejak penerapan", "Years since implementation"))
+        fig.update_yaxes(
+            title=t("Bagian yang masih berjalan", "Share still running"), tickformat=".0%", range=[0, 1.02]
+        )
+        charts.block(
+            q.SURVIVAL.name(lang),
+            q.SURVIVAL.definition(lang)
+            + t(
+                f" {fmt.number(n_life, lang)} inovasi, {fmt.number(stopped, lang)} di antaranya tercatat dihentikan.",
+                f" {fmt.number(n_life, lang)} innovations, {fmt.number(stopped, lang)} of them recorded as stopped.",
+            ),
+            fig,
+            pd.DataFrame({"tahun": times / 365.25, "masih_berjalan": surv}),
+            "ketahanan",
+            lang,
+        )
+
+
+main()

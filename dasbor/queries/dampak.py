@@ -8,10 +8,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dasbor import charts, data, stats, store
+from dasbor import charts, data, domain, fmt, stats, store
 from dasbor.access import Viewer
+from dasbor.figures import define
 from dasbor.filters import Filters
 from dasbor.frame import Ctx
+from dasbor.i18n import options
 
 # key → (what to group by, over inovasi_status s; the join that names a group c.k; its name): a fixed
 # list. Groups are counted on codes and named afterwards, a join of a few hundred rows instead of
@@ -22,6 +24,120 @@ DIMENSIONS = {
     "jenis": ("s.jenis", "", "c.k"),
     "wilayah": ("s.kode_wilayah", "join wilayah w on w.kode = c.k", "w.nama"),
 }
+
+
+# How stats.bootstrap_median builds the interval, in the words of the chart definitions.
+INTERVAL = (
+    "interval 95% (bootstrap; di atas 5.000 inovasi: interval peringkat binomial, yang setara)",
+    "a 95% interval (bootstrap; above 5,000 innovations the equivalent binomial order-statistic interval)",
+)
+
+
+def _ikm_bands(lang: str) -> str:
+    return "; ".join(
+        f"{name_id.split()[0]} {fmt.number(lo, lang, 2)}–{fmt.number(hi, lang, 2)}"
+        for lo, hi, name_id, _ in domain.IKM_BANDS[::-1]
+    )
+
+
+RESULTS = define(
+    "dampak.hasil",
+    ("Hasil evaluasi terakhir", "Latest evaluation results"),
+    (
+        "Bagian inovasi yang evaluasi terakhirnya bermanfaat, perlu perbaikan, atau tidak bermanfaat; n = inovasi yang "
+        "dievaluasi. Paling banyak 25 kelompok terbesar. Bukti: dilaporkan sendiri.",
+        "Share of innovations whose latest evaluation was beneficial, needs improvement, or not beneficial; n = "
+        "innovations evaluated. At most the 25 largest groups. Evidence: self-reported.",
+    ),
+    ("persen inovasi", "percent of innovations"),
+)
+BENEFICIARIES = define(
+    "dampak.penerima_manfaat",
+    ("Penerima manfaat (jumlah)", "Beneficiaries (total)"),
+    (
+        "Jumlah penerima manfaat menurut evaluasi terakhir tiap inovasi. Bukti: dilaporkan sendiri.",
+        "Sum of beneficiaries in each innovation's latest evaluation. Evidence: self-reported.",
+    ),
+    ("orang", "people"),
+)
+BENEFICIARIES_MEDIAN = define(
+    "dampak.penerima_manfaat_median",
+    ("Median per inovasi", "Median per innovation"),
+    (
+        "Median penerima manfaat per inovasi, atas inovasi yang melaporkannya.",
+        "Median beneficiaries per innovation, over the innovations that report them.",
+    ),
+    ("orang", "people"),
+)
+BENEFICIARIES_N = define(
+    "dampak.penerima_manfaat_n",
+    ("Inovasi yang melaporkan", "Innovations reporting"),
+    (
+        "Inovasi yang evaluasi terakhirnya memuat jumlah penerima manfaat.",
+        "Innovations whose latest evaluation gives a number of beneficiaries.",
+    ),
+    ("inovasi", "innovations"),
+)
+SERVICE_TIME = define(
+    "dampak.waktu_layanan",
+    ("Waktu layanan sebelum → sesudah", "Service time before → after"),
+    (
+        "Median waktu layanan per satuan yang dilaporkan (menit, jam, hari tidak dicampur); perubahan = median selisih "
+        f"sesudah − sebelum per inovasi dengan {INTERVAL[0]}. Bukti: dilaporkan sendiri; bukan estimasi sebab-akibat.",
+        "Median service time per reported unit (minutes, hours, days never mixed); change = median of after − before "
+        f"per innovation with {INTERVAL[1]}. Evidence: self-reported; not a causal estimate.",
+    ),
+    ("menit, jam atau hari", "minutes, hours or days"),
+)
+COST = define(
+    "dampak.biaya",
+    ("Biaya yang dibayar warga sebelum → sesudah", "Cost paid by citizens before → after"),
+    (
+        "Hanya layanan yang berbayar sebelum inovasi. Median biaya per layanan; perubahan = median selisih per inovasi "
+        f"dengan {INTERVAL[0]}. Bukti: dilaporkan sendiri; bukan estimasi sebab-akibat.",
+        "Only services that charged something before. Median cost per service; change = median per-innovation "
+        f"difference with {INTERVAL[1]}. Evidence: self-reported; not a causal estimate.",
+    ),
+    ("Rupiah", "Rupiah"),
+)
+IKM = define(
+    "dampak.ikm",
+    ("Indeks kepuasan masyarakat (IKM) sebelum → sesudah", "Satisfaction index (IKM) before → after"),
+    (
+        "Setiap titik satu inovasi; di atas garis putus = naik. Pita = mutu pelayanan PermenPANRB 14/2017 "
+        f"({_ikm_bands('id')}). Besar titik = jumlah responden. Perubahan = median selisih sesudah − sebelum dengan "
+        "interval 95%. Bukti: survei; bukan estimasi sebab-akibat.",
+        "Each point is one innovation; above the dashed line = improved. Bands = PermenPANRB 14/2017 service quality "
+        f"({_ikm_bands('en')}). Point size = respondents. Change = median of after − before with a 95% interval. "
+        "Evidence: survey; not a causal estimate.",
+    ),
+    ("poin IKM (0–100)", "IKM points (0–100)"),
+)
+SURVIVAL = define(
+    "dampak.ketahanan",
+    ("Berapa lama inovasi bertahan setelah diterapkan", "How long innovations keep running after implementation"),
+    (
+        "Kurva Kaplan–Meier atas inovasi yang pernah diterapkan: bagian yang masih berjalan menurut tahun sejak "
+        "penerapan; yang tercatat dihentikan (dengan tanggal) berhenti, yang masih berjalan dihitung sampai hari ini. "
+        "Bukti: dilaporkan sendiri.",
+        "Kaplan–Meier curve over innovations ever implemented: the share still running by years since implementation; "
+        "those recorded as stopped (with a date) stop, those still running count up to today. Evidence: self-reported.",
+    ),
+    ("bagian inovasi", "share of innovations"),
+)
+
+
+def results_table(res: pd.DataFrame, limit: int = 25) -> pd.DataFrame:
+    """Per group (index), innovations per latest result, ``n`` and each result's share (``bagian_<hasil>``):
+    the largest ``limit`` groups, smallest first (as a horizontal bar chart draws them)."""
+    results = options("hasil")
+    wide = res.pivot_table(index="kelompok", columns="hasil", values="jumlah", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(columns=results, fill_value=0)
+    wide["n"] = wide.sum(axis=1)
+    wide = wide.sort_values("n", ascending=False).head(limit).sort_values("n")
+    for r in results:
+        wide[f"bagian_{r}"] = wide[r] / wide.n
+    return wide
 
 
 def _latest(where: str) -> str:

@@ -52,8 +52,8 @@ def ringkasan(d) -> dict:
     t = d["tahapan"]
     per_year = {
         "usulan": d["inovasi"].tanggal_usulan.dt.year.value_counts(),
-        "ditetapkan": t[t.tahap == "penetapan"].tanggal.dt.year.value_counts(),
-        "diterapkan": t[t.tahap == "penerapan"].tanggal.dt.year.value_counts(),
+        "ditetapkan": t[t.tahap == domain.DECREE].tanggal.dt.year.value_counts(),
+        "diterapkan": t[t.tahap == domain.IMPLEMENTED].tanggal.dt.year.value_counts(),
     }
     mixes = {c: cur[c].value_counts() for c in ("tahap", "inisiator", "bentuk", "jenis")}
     agencies = cur.groupby("perangkat_daerah").agg(
@@ -137,8 +137,8 @@ def dampak(d) -> dict:
     served = e.penerima_manfaat.agg(["sum", "median", "count"])
     # survival after implementation: days to being stopped, or to today while still running
     t = d["tahapan"]
-    start = t[t.tahap == "penerapan"].set_index("kode_inovasi").tanggal
-    stop = t[t.tahap == "dihentikan"].set_index("kode_inovasi").tanggal.reindex(start.index)
+    start = t[t.tahap == domain.IMPLEMENTED].set_index("kode_inovasi").tanggal
+    stop = t[t.tahap == domain.STOPPED].set_index("kode_inovasi").tanggal.reindex(start.index)
     stopped = stop.notna() & (stop >= start)
     days = (stop.where(stopped, pd.Timestamp.today().normalize()) - start).dt.days
     events = days[stopped].value_counts().sort_index()

@@ -59,6 +59,8 @@ TRIAL = "uji_coba"
 IMPLEMENTED = "penerapan"
 INSTITUTIONALISED = "pelembagaan"
 EVALUATED = "evaluasi"
+NOT_FEASIBLE = "tidak_layak"  # the exit judged at review, before any decree
+STOPPED = "dihentikan"  # the exit from any later stage
 # Waiting on somebody's decision: a proposal before the trial (review, the feasibility judgement,
 # the decree) and a decree not yet tried. A trial or an implementation lasts by design; only these
 # stages can be "stuck".

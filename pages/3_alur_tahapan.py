@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import alur_views, charts, data, fmt
+from dasbor import alur_views, charts, data, domain, fmt
 from dasbor.frame import page
 from dasbor.i18n import label
 from dasbor.queries import alur as q
@@ -213,7 +213,7 @@ def cycle_controls(ctx):
         t("Tahap selesai", "End stage"),
         ends,
         format_func=lbl,
-        index=ends.index("penerapan") if "penerapan" in ends else 0,
+        index=ends.index(domain.IMPLEMENTED) if domain.IMPLEMENTED in ends else 0,
     )
     ctx.not_applied(q.COHORT_IGNORES, *q.COHORT_WHY)
     return start, end, data.snapshot()

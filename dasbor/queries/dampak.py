@@ -210,12 +210,12 @@ def survival(filters: Filters, viewer: Viewer, snapshot: Path | None = None) -> 
             k.tanggal is not null as berhenti, count(*) as jumlah
         from inovasi_status s
         left join tahap_keluar k
-            on k.id_inovasi = s.id_inovasi and k.keluar = 'dihentikan' and k.tanggal >= s.tanggal_penerapan
+            on k.id_inovasi = s.id_inovasi and k.keluar = ? and k.tanggal >= s.tanggal_penerapan
         where s.tanggal_penerapan is not null and {where}
         group by all
         order by hari, berhenti
         """,
-        params,
+        [domain.STOPPED, *params],
         snapshot,
     )
 

@@ -1,4 +1,6 @@
-"""Sections of Perbandingan Wilayah: IID and awards of the cluster, and one region's profile."""
+"""Sections of Perbandingan Wilayah: notices of the filters a figure does not apply, the region
+table's rows as a reader reads them (formatted with ``fmt`` in the reader's language), IID and
+awards of the cluster, and one region's profile."""
 
 from __future__ import annotations
 
@@ -7,15 +9,204 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dasbor import charts, fmt
-from dasbor.frame import Ctx
+from dasbor.frame import FILTER_NAMES, Ctx
 from dasbor.i18n import label
 from dasbor.queries import wilayah as q
+
+POSITIONS = {  # a region against the funnel's limits (stats.position)
+    "atas_998": ("Di atas batas 99,8%", "Above the 99.8% limit"),
+    "atas_95": ("Di atas batas 95%", "Above the 95% limit"),
+    "dalam": ("Dalam batas 95%", "Within the 95% limits"),
+    "bawah_95": ("Di bawah batas 95%", "Below the 95% limit"),
+    "bawah_998": ("Di bawah batas 99,8%", "Below the 99.8% limit"),
+}
+
+
+def position_label(code, lang: str) -> str:
+    pair = POSITIONS.get(code)
+    return pair[0 if lang == "id" else 1] if pair else "–"
+
+
+def share_range(lo, hi, lang: str) -> str:
+    """'23,1% – 88,2%' (or '23.1% – 88.2%'), '–' when there is no share."""
+    return "–" if pd.isna(lo) else f"{fmt.percent(lo, lang)} – {fmt.percent(hi, lang)}"
+
+
+def iid_cell(score, predikat, year, lang: str) -> str:
+    """'62,35 (Sangat Inovatif, 2025)'; 'Sangat Inovatif (2025)' when only the predikat is known."""
+    name = label("predikat", predikat, lang) if isinstance(predikat, str) else None
+    when = None if pd.isna(year) else str(int(year))
+    if pd.isna(score):
+        if name is None:
+            return "–"
+        return f"{name} ({when})" if when else name
+    detail = ", ".join(x for x in (name, when) if x)
+    value = fmt.number(score, lang, 2)
+    return f"{value} ({detail})" if detail else value
+
+
+def filter_notice(ctx: Ctx, names: list[str], what_id: str, what_en: str, why_id: str, why_en: str) -> None:
+    """Says which active filters a figure does not apply, and why."""
+    if not names:
+        return
+    which = ", ".join(FILTER_NAMES[n][0 if ctx.lang == "id" else 1] for n in names)
+    st.info(
+        ctx.t(
+            f"Filter yang tidak diterapkan pada {what_id}: {which}. {why_id}",
+            f"Filters not applied to {what_en}: {which}. {why_en}",
+        )
+    )
+
+
+def cohort_notice(ctx: Ctx) -> None:
+    names = q.ignored(ctx.filters, q.COHORT_IGNORES)
+    why_id, why_en = [], []
+    if "tahap" in names:
+        why_id.append(
+            "Kohort memuat semua usulan tahun terpilih, apa pun tahapnya sekarang: menyaring tahap terkini "
+            "akan membuang usulan yang sudah lanjut atau keluar, sehingga proporsinya bias."
+        )
+        why_en.append(
+            "The cohort holds every proposal of the chosen years whatever its stage now: filtering on the "
+            "current stage would drop the proposals that moved on or left, which biases the shares."
+        )
+    if "wilayah" in names:
+        why_id.append(
+            "Filter wilayah memilih wilayah untuk profil di bawah; perbandingan tetap memuat seluruh klaster."
+        )
+        why_en.append(
+            "The region filter picks the region of the profile below; the comparison keeps the whole cluster."
+        )
+    filter_notice(
+        ctx,
+        names,
+        "tabel, diagram corong, grafik interval dan profil wilayah",
+        "the table, the funnel plot, the interval chart and the region profile",
+        " ".join(why_id),
+        " ".join(why_en),
+    )
+
+
+def region_rows(ctx: Ctx, table: pd.DataFrame, stage_name: str, sort: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The region table as shown (every fraction and percent formatted in the reader's language; counts
+    stay whole numbers, which read the same in both) and as downloaded (plain numbers)."""
+    t, lang = ctx.t, ctx.lang
+    table = q.sort_regions(table, sort)
+    has_pop = table.penduduk.notna().any()
+    per_100k = table.n / table.penduduk * 100_000
+    verdicts = [label("verdict", v if isinstance(v, str) else "tidak_ada", lang) for v in table.verdict]
+    names = {
+        "nama": t("Wilayah", "Region"),
+        "nama_provinsi": t("Provinsi", "Province"),
+        "n": t("Usulan", "Proposals"),
+        "k": t(f"Mencapai {stage_name}", f"Reached {stage_name}"),
+        "proporsi": t("Proporsi", "Share"),
+        "interval": t("Interval 95% (Wilson)", "95% interval (Wilson)"),
+        "batas": t("Batas wajar 95%", "95% control range"),
+        "banding": t("Dibanding klaster", "Against cluster"),
+        "per_100rb": t("Usulan per 100.000 penduduk", "Proposals per 100,000 people"),
+        "iid": t("IID terakhir", "Latest IID"),
+        "penghargaan": t("Penghargaan", "Awards"),
+    }
+    shown = pd.DataFrame(
+        {
+            names["nama"]: table.nama,
+            names["nama_provinsi"]: table.nama_provinsi,
+            names["n"]: table.n.astype(int),
+            names["k"]: table.k.astype(int),
+            names["proporsi"]: [fmt.percent(p, lang) for p in table.proporsi],
+            names["interval"]: [share_range(lo, hi, lang) for lo, hi in zip(table.ci_lo, table.ci_hi, strict=True)],
+            names["batas"]: [share_range(lo, hi, lang) for lo, hi in zip(table.batas_lo, table.batas_hi, strict=True)],
+            names["banding"]: verdicts,
+            **({names["per_100rb"]: [fmt.number(v, lang, 2) for v in per_100k]} if has_pop else {}),
+            names["iid"]: [
+                iid_cell(s, p, y, lang)
+                for s, p, y in zip(table.iid_skor, table.iid_predikat, table.iid_tahun, strict=True)
+            ],
+            names["penghargaan"]: table.penghargaan.astype(int),
+        }
+    )
+    csv = pd.DataFrame(
+        {
+            names["nama"]: table.nama,
+            names["nama_provinsi"]: table.nama_provinsi,
+            names["n"]: table.n,
+            names["k"]: table.k,
+            names["proporsi"]: table.proporsi,
+            t("Interval 95% bawah", "95% interval low"): table.ci_lo,
+            t("Interval 95% atas", "95% interval high"): table.ci_hi,
+            t("Batas wajar 95% bawah", "95% control range low"): table.batas_lo,
+            t("Batas wajar 95% atas", "95% control range high"): table.batas_hi,
+            names["banding"]: verdicts,
+            **({names["per_100rb"]: per_100k} if has_pop else {}),
+            t("Skor IID", "IID score"): table.iid_skor,
+            t("Predikat IID", "IID rating"): [
+                label("predikat", p, lang) if isinstance(p, str) else None for p in table.iid_predikat
+            ],
+            t("Tahun IID", "IID year"): table.iid_tahun,
+            names["penghargaan"]: table.penghargaan,
+        }
+    )
+    return shown, csv
+
+
+def limit_rows(ctx: Ctx, res: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The regions behind the funnel and the interval chart, as shown and as downloaded."""
+    t, lang = ctx.t, ctx.lang
+    names = {
+        "nama": t("Wilayah", "Region"),
+        "n": t("Usulan", "Proposals"),
+        "k": t("Mencapai", "Reached"),
+        "proporsi": t("Proporsi", "Share"),
+        "batas": t("Batas wajar 95%", "95% control range"),
+        "di_luar": t("Posisi terhadap batas", "Position against limits"),
+        "verdict": t("Dibanding klaster", "Against cluster"),
+    }
+    words = {
+        "di_luar": [position_label(d, lang) for d in res.di_luar],
+        "verdict": [label("verdict", v, lang) for v in res.verdict],
+    }
+    shown = pd.DataFrame(
+        {
+            names["nama"]: res.nama,
+            names["n"]: res.n.astype(int),
+            names["k"]: res.k.astype(int),
+            names["proporsi"]: [fmt.percent(p, lang) for p in res.proporsi],
+            names["batas"]: [share_range(lo, hi, lang) for lo, hi in zip(res.batas_lo, res.batas_hi, strict=True)],
+            names["di_luar"]: words["di_luar"],
+            names["verdict"]: words["verdict"],
+        }
+    )
+    csv = pd.DataFrame(
+        {
+            names["nama"]: res.nama,
+            names["n"]: res.n,
+            names["k"]: res.k,
+            names["proporsi"]: res.proporsi,
+            t("Batas wajar 95% bawah", "95% control range low"): res.batas_lo,
+            t("Batas wajar 95% atas", "95% control range high"): res.batas_hi,
+            names["di_luar"]: words["di_luar"],
+            names["verdict"]: words["verdict"],
+        }
+    )
+    return shown, csv
 
 
 def index_and_awards(ctx: Ctx, cluster: str) -> None:
     t, lang = ctx.t, ctx.lang
-    iid = q.iid_years(cluster, ctx.filters.provinsi)
+    iid = q.iid_years(ctx.viewer, cluster, ctx.filters.provinsi)
+    awards = q.awards(ctx.viewer, cluster, ctx.filters.provinsi)
     st.subheader(t("Indeks Inovasi Daerah (IID) per tahun", "Regional Innovation Index (IID) by year"))
+    filter_notice(
+        ctx,
+        q.ignored(ctx.filters, q.REGION_FACTS_IGNORE),
+        "IID dan penghargaan",
+        "the IID and the awards",
+        "Keduanya dicatat per wilayah dan tahun penilaian atau penghargaan, bukan per usulan, jadi hanya "
+        "filter provinsi yang berlaku; semua wilayah klaster ditampilkan.",
+        "Both are recorded per region and assessment or award year, not per proposal, so only the province "
+        "filter applies; every region of the cluster is shown.",
+    )
     if iid.empty:
         st.info(
             t(
@@ -27,19 +218,18 @@ def index_and_awards(ctx: Ctx, cluster: str) -> None:
         st.caption(
             t(
                 "Skor 0–100 dari Kemendagri (Permendagri 104/2018) dengan predikatnya: Sangat Inovatif 60,01–100; "
-                "Inovatif 35,00–60,00; Kurang Inovatif 0,01–34,99; Tidak Dapat Dinilai 0. Sel berisi skor (predikat).",
+                "Inovatif 35,00–60,00; Kurang Inovatif 0,01–34,99; Tidak Dapat Dinilai 0. Sel berisi skor "
+                "(predikat), atau predikatnya saja bila skornya tidak dilaporkan.",
                 "Kemendagri's 0–100 score (Permendagri 104/2018) with its rating: Very innovative 60.01–100; Innovative "
-                "35.00–60.00; Less innovative 0.01–34.99; Cannot be assessed 0. Cells hold score (rating).",
+                "35.00–60.00; Less innovative 0.01–34.99; Cannot be assessed 0. Cells hold score (rating), or the "
+                "rating alone when no score was reported.",
             )
         )
-        iid["nilai"] = [
-            f"{fmt.number(s, lang, 2) if s == s else '–'} ({label('predikat', p, lang)})"
-            for s, p in zip(iid.skor, iid.predikat, strict=True)
-        ]
+        iid["nilai"] = [iid_cell(s, p, None, lang) for s, p in zip(iid.skor, iid.predikat, strict=True)]
         wide = iid.pivot_table(index="nama", columns="tahun", values="nilai", aggfunc="first").reset_index()
+        wide = wide.fillna("–")
         wide.columns = [t("Wilayah", "Region") if c == "nama" else str(c) for c in wide.columns]
         charts.table_block(wide, f"iid_{cluster}", lang, key=f"iid_{cluster}", expanded=True)
-    awards = q.awards(cluster, ctx.filters.provinsi)
     st.subheader(t("Penghargaan", "Awards"))
     if awards.empty:
         st.info(
@@ -51,12 +241,22 @@ def index_and_awards(ctx: Ctx, cluster: str) -> None:
     else:
         st.caption(
             t(
-                "IGA (Kemendagri), KIPP (KemenPANRB), Inagara (LAN) dan lainnya, terbaru di atas.",
-                "IGA (Kemendagri), KIPP (KemenPANRB), Inagara (LAN) and others, newest first.",
+                "IGA (Kemendagri), KIPP (KemenPANRB), Inagara (LAN) dan lainnya, terbaru di atas. Nama inovasi "
+                "wilayah lain hanya tampil bila inovasinya terbuka untuk publik.",
+                "IGA (Kemendagri), KIPP (KemenPANRB), Inagara (LAN) and others, newest first. Another region's "
+                "innovation is named only when it is open to the public.",
             )
         )
+        closed = t("(tidak dipublikasikan)", "(not published)")
+        names = [
+            closed if shut else (n if isinstance(n, str) else "–")
+            for n, shut in zip(awards.nama_inovasi, awards.tertutup, strict=True)
+        ]
         charts.table_block(
-            awards.rename(
+            awards.assign(nama_inovasi=names, tahun=awards.tahun.astype(str))
+            .drop(columns="tertutup")
+            .fillna("–")
+            .rename(
                 columns={
                     "tahun": t("Tahun", "Year"),
                     "nama": t("Wilayah", "Region"),
@@ -146,16 +346,37 @@ def region_profile(ctx: Ctx, cluster: str, frame: pd.DataFrame) -> None:
             name=row.nama,
         )
         fig.update_xaxes(dtick=1)
+        columns = {
+            "tahun": t("Tahun", "Year"),
+            "wilayah": row.nama,
+            "median_klaster": t("Median klaster", "Cluster median"),
+            "q1_klaster": t("Kuartil 1 klaster", "Cluster quartile 1"),
+            "q3_klaster": t("Kuartil 3 klaster", "Cluster quartile 3"),
+        }
+        shown = trend.assign(
+            tahun=trend.tahun.astype(str),
+            **{c: [fmt.number(v, lang, 2) for v in trend[c]] for c in ("median_klaster", "q1_klaster", "q3_klaster")},
+        )
+        where = (
+            t("di provinsi terpilih", "in the chosen province")
+            if ctx.filters.provinsi
+            else t("di seluruh Indonesia", "across Indonesia")
+        )
         charts.block(
             t("Usulan per tahun dibanding klaster", "Proposals per year against the cluster"),
             t(
-                "Garis tebal = wilayah ini; garis putus = median wilayah di klaster; pita = kuartil 1–3.",
-                "Thick line = this region; dashed = the cluster's median region; band = quartiles 1–3.",
+                f"Garis tebal = wilayah ini; garis putus = median wilayah di klaster; pita = kuartil 1–3. Median "
+                f"dan kuartil dihitung dari semua wilayah klaster {where} (termasuk yang tanpa usulan), sama bagi "
+                "setiap pengguna.",
+                f"Thick line = this region; dashed = the cluster's median region; band = quartiles 1–3. Median and "
+                f"quartiles are computed over every region of the cluster {where} (those without proposals too), "
+                "the same for every user.",
             ),
             fig,
-            trend,
+            shown.rename(columns=columns),
             f"tren_{region}",
             lang,
+            full=lambda: trend.rename(columns=columns),
         )
     agencies = q.agencies(ctx, region)
     st.subheader(t("Perangkat daerah di wilayah ini", "Agencies in this region"))

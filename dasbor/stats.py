@@ -82,7 +82,10 @@ def funnel_limits(theta: float, n: np.ndarray, disp: Dispersion) -> dict[str, np
 
 
 def verdict(lo: float, hi: float, benchmark: float) -> str:
-    """'lebih_tinggi' / 'serupa' / 'lebih_rendah': where the interval lies against the benchmark."""
+    """'lebih_tinggi' / 'serupa' / 'lebih_rendah': where an interval lies against the benchmark.
+
+    Not the verdict of Perbandingan Wilayah, which reads a region against the funnel's control
+    limits (:func:`position`, :func:`verdict_of`) so that its table and charts agree."""
     if math.isnan(lo):
         return "tidak_ada"
     if lo > benchmark:
@@ -98,6 +101,9 @@ def nearest_rank(values: np.ndarray, q: float) -> float:
     if v.size == 0:
         return math.nan
     return float(v[max(0, math.ceil(q / 100 * v.size) - 1)])
+
+
+TAILS = {"95": 0.025, "998": 0.001}  # one tail of the 95% and 99.8% limits
 
 
 def position(k: np.ndarray, n: np.ndarray, theta: float, disp: Dispersion) -> np.ndarray:
@@ -116,10 +122,45 @@ def position(k: np.ndarray, n: np.ndarray, theta: float, disp: Dispersion) -> np
         upper = stats.binom.sf(k - 1, n, theta)  # P(X >= k)
         lower = stats.binom.cdf(k, n, theta)  # P(X <= k)
     return np.select(
-        [upper < 0.001, upper < 0.025, lower < 0.001, lower < 0.025],
+        [upper < TAILS["998"], upper < TAILS["95"], lower < TAILS["998"], lower < TAILS["95"]],
         ["atas_998", "atas_95", "bawah_998", "bawah_95"],
         default="dalam",
     )
+
+
+def within(theta: float, n: np.ndarray, disp: Dispersion, limit: str = "95") -> tuple[np.ndarray, np.ndarray]:
+    """The lowest and highest share out of n that :func:`position` keeps within the limits.
+
+    The same test as ``position``, as a range a reader can check a share against: exact binomial
+    tails (the counts k with P(X ≤ k) and P(X ≥ k) both at least the tail), or, with
+    overdispersion, theta ± z·√(θ(1−θ)/n + τ²).
+    """
+    n = np.asarray(n, float)
+    tail = TAILS[limit]
+    if disp.overdispersed:
+        half = stats.norm.isf(tail) * np.sqrt(theta * (1 - theta) / n + disp.tau2)
+        return np.clip(theta - half, 0.0, 1.0), np.clip(theta + half, 0.0, 1.0)
+    lo = stats.binom.ppf(tail, n, theta)  # smallest k with P(X <= k) >= tail
+    hi = stats.binom.ppf(1 - tail, n, theta)  # about the largest k with P(X >= k) >= tail
+    # Settled with the very expressions position() uses, so that floating point cannot split them.
+    for _ in range(2):
+        lo = np.where((lo > 0) & (stats.binom.cdf(lo - 1, n, theta) >= tail), lo - 1, lo)
+        lo = np.where((lo < n) & (stats.binom.cdf(lo, n, theta) < tail), lo + 1, lo)
+        hi = np.where((hi < n) & (stats.binom.sf(hi, n, theta) >= tail), hi + 1, hi)
+        hi = np.where((hi > 0) & (stats.binom.sf(hi - 1, n, theta) < tail), hi - 1, hi)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return lo / n, hi / n
+
+
+VERDICTS = ("lebih_tinggi", "serupa", "lebih_rendah", "tidak_ada")
+
+
+def verdict_of(positions) -> list[str]:
+    """The verdict of each region from its :func:`position`: above the 95% limit is 'lebih_tinggi',
+    below it 'lebih_rendah', within 'serupa' (the one test behind the table, the funnel and the
+    interval chart); a region with no proposals (no position) has 'tidak_ada'."""
+    side = {"atas": "lebih_tinggi", "bawah": "lebih_rendah", "dalam": "serupa"}
+    return [side.get(p.split("_")[0], "tidak_ada") if isinstance(p, str) else "tidak_ada" for p in positions]
 
 
 BOOTSTRAP_MAX_N = 5000

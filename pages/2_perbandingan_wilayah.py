@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -40,17 +42,38 @@ st.caption(
         "regions within one cohort, not across years.",
     )
 )
+profil.cohort_notice(ctx)
 
 frame = q.region_table(ctx, cluster, stage)
-# The benchmark is the whole cluster nationally (when no province is chosen), for every role alike.
-totals = q.benchmark(ctx, cluster, stage) if not ctx.filters.provinsi else None
-result = q.funnel(frame, totals)
+# The target and the spread between regions come from the whole cluster (in the chosen province, when
+# one is) as a national user sees it: the same comparison for every role, whatever its own scope.
+result = q.funnel(frame, q.benchmark(ctx, cluster, stage))
 if result is None:
     ctx.empty(t("usulan di klaster ini", "proposals in this cluster"), "proposals in this cluster")
     st.stop()
 theta = result.theta
-table = frame.merge(result.table[["kode", "proporsi", "ci_lo", "ci_hi", "verdict", "di_luar"]], on="kode", how="left")
-has_pop = table.penduduk.notna().any()
+res = result.table
+table = frame.merge(
+    res[["kode", "proporsi", "ci_lo", "ci_hi", "batas_lo", "batas_hi", "verdict", "di_luar"]], on="kode", how="left"
+)
+higher, lower = label("verdict", "lebih_tinggi", lang), label("verdict", "lebih_rendah", lang)
+# One test gives the verdict of the table, the funnel plot and the interval chart alike.
+test = t(
+    f"'{higher}' atau '{lower}' bila jumlah usulan wilayah itu yang mencapai {stage_name} berada di luar batas kendali "
+    f"95% diagram corong di sekitar proporsi klaster {fmt.percent(theta, lang)}, pada jumlah usulannya (peluang "
+    "binomial eksak; bila sebaran antarwilayah lebih lebar dari kebetulan, skor z dengan penyesuaian over-dispersi). "
+    "Uji yang sama dipakai tabel, diagram corong dan grafik interval.",
+    f"'{higher}' or '{lower}' when the region's count that reached {stage_name} lies outside the funnel plot's 95% "
+    f"control limits around the cluster share {fmt.percent(theta, lang)}, given its number of proposals (exact "
+    "binomial probability; when regions spread more than chance allows, a z-score with the over-dispersion "
+    "adjustment). The table, the funnel plot and the interval chart use this same test.",
+)
+same = t(
+    f"Putusannya sama dengan tabel: di luar batas 95% pada jumlah usulannya berarti {higher.lower()} atau "
+    f"{lower.lower()}, di dalamnya serupa.",
+    f"The verdicts are the table's: outside the 95% limits at its number of proposals means {higher.lower()} or "
+    f"{lower.lower()}, inside means similar.",
+)
 
 st.subheader(
     t(
@@ -60,51 +83,39 @@ st.subheader(
 )
 st.caption(
     t(
-        f"Setiap baris memuat jumlah usulan (penyebut), jumlah yang mencapai {stage_name}, proporsinya dengan interval "
-        f"95% (Wilson), dan perbandingan dengan proporsi gabungan klaster {fmt.percent(theta, lang)}: 'Lebih tinggi' atau "
-        "'Lebih rendah' bila seluruh interval berada di atas atau di bawahnya. Klik judul kolom untuk mengurutkan.",
-        f"Each row gives the number of proposals (denominator), how many reached {stage_name}, the share with its 95% "
-        f"(Wilson) interval, and the comparison with the cluster's pooled share {fmt.percent(theta, lang)}: 'Higher' or "
-        "'Lower' when the whole interval lies above or below it. Click a column title to sort.",
+        f"Setiap baris memuat jumlah usulan (penyebut), jumlah yang mencapai {stage_name} dan proporsinya. "
+        f"'Dibanding klaster': {test} 'Batas wajar 95%' adalah rentang proporsi yang masih wajar karena kebetulan "
+        "pada jumlah usulan wilayah itu; 'Interval 95% (Wilson)' hanya menunjukkan ketelitian proporsi wilayah itu "
+        "sendiri dan tidak dipakai untuk putusan. Tanda – berarti wilayah itu tidak punya usulan dalam kohort "
+        "(0 usulan), jadi tidak ada proporsinya.",
+        f"Each row gives the number of proposals (denominator), how many reached {stage_name} and the share. "
+        f"'Against cluster': {test} The '95% control range' is the range of shares chance alone gives at the "
+        "region's number of proposals; the '95% interval (Wilson)' only shows how precise the region's own share "
+        "is and does not decide the verdict. A – means the region has no proposals in the cohort (0 proposals), "
+        "so no share.",
     )
 )
-shown = table.assign(
-    interval=[
-        f"{fmt.percent(lo, lang)} – {fmt.percent(hi, lang)}" if lo == lo else "–"
-        for lo, hi in zip(table.ci_lo, table.ci_hi, strict=True)
-    ],
-    banding=[label("verdict", v if isinstance(v, str) else "tidak_ada", lang) for v in table.verdict],
-    iid=[
-        f"{fmt.number(s, lang, 2)} ({label('predikat', p, lang)}, {int(y)})" if p == p and p else "–"
-        for s, p, y in zip(table.iid_skor, table.iid_predikat, table.iid_tahun, strict=True)
-    ],
+sort = st.selectbox(
+    t("Urutkan menurut", "Sort by"),
+    q.SORTS,
+    format_func=lambda s: {
+        "nama": t("Wilayah (A–Z)", "Region (A–Z)"),
+        "n": t("Usulan (terbanyak dulu)", "Proposals (most first)"),
+        "proporsi": t("Proporsi (tertinggi dulu)", "Share (highest first)"),
+        "verdict": t("Dibanding klaster (lebih tinggi dulu)", "Against cluster (higher first)"),
+    }[s],
+    key=f"urut_{cluster}",
 )
-columns = {
-    "nama": t("Wilayah", "Region"),
-    "nama_provinsi": t("Provinsi", "Province"),
-    "n": t("Usulan", "Proposals"),
-    "k": t(f"Mencapai {stage_name}", f"Reached {stage_name}"),
-    "proporsi": t("Proporsi", "Share"),
-    "interval": t("Interval 95%", "95% interval"),
-    "banding": t("Dibanding klaster", "Against cluster"),
-}
-if has_pop:
-    shown["per_100rb"] = shown.n / shown.penduduk * 100_000
-    columns["per_100rb"] = t("Usulan per 100.000 penduduk", "Proposals per 100,000 people")
-columns |= {"iid": t("IID terakhir", "Latest IID"), "penghargaan": t("Penghargaan", "Awards")}
-out = shown[list(columns)].rename(columns=columns)
+out, csv = profil.region_rows(ctx, table, stage_name, sort)
 st.dataframe(
     out,
     hide_index=True,
     width="stretch",
     height=min(420, 38 + 35 * len(out)),
-    column_config={
-        columns["proporsi"]: st.column_config.NumberColumn(format="percent"),
-        **({columns["per_100rb"]: st.column_config.NumberColumn(format="%.2f")} if has_pop else {}),
-    },
+    column_config={c: st.column_config.NumberColumn(format="plain") for c in out.columns if out[c].dtype.kind in "iu"},
 )
-charts.download(out, f"perbandingan_{cluster}_{stage}", lang, "region_table")
-if not has_pop:
+charts.download(csv, f"perbandingan_{cluster}_{stage}", lang, "region_table")
+if table.penduduk.isna().all():
     st.info(
         t(
             "Angka per 100.000 penduduk muncul setelah tabel `penduduk` (kode_wilayah, tahun, jumlah) dimuat.",
@@ -112,8 +123,9 @@ if not has_pop:
         )
     )
 
-# Funnel plot (Spiegelhalter 2005)
-res, curve = result.table, result.curve
+# Funnel plot (Spiegelhalter 2005): each point marked by its verdict, with symbol, legend and name.
+curve = result.curve
+log_x = curve.n.max() > 200
 fig = go.Figure()
 for key, dash, name in (("95", "dash", t("Batas 95%", "95% limits")), ("998", "dot", t("Batas 99,8%", "99.8% limits"))):
     for side, show in (("lo", True), ("hi", False)):
@@ -134,38 +146,70 @@ fig.add_scatter(
     line={"color": "#000", "width": 1.5},
     name=t(f"Proporsi klaster {fmt.percent(theta, lang)}", f"Cluster share {fmt.percent(theta, lang)}"),
 )
-symbols = {
-    "dalam": ("circle", charts.OKABE_ITO[4], t("Dalam batas", "Within limits")),
-    "atas_95": ("triangle-up", charts.OKABE_ITO[2], t("Di atas batas", "Above limits")),
-    "atas_998": ("triangle-up", charts.OKABE_ITO[2], t("Di atas batas", "Above limits")),
-    "bawah_95": ("triangle-down", charts.OKABE_ITO[5], t("Di bawah batas", "Below limits")),
-    "bawah_998": ("triangle-down", charts.OKABE_ITO[5], t("Di bawah batas", "Below limits")),
+MARKS = {  # verdict → symbol, colour, legend text
+    "serupa": ("circle", charts.OKABE_ITO[4], t("Serupa: dalam batas 95%", "Similar: within the 95% limits")),
+    "lebih_tinggi": (
+        "triangle-up",
+        charts.OKABE_ITO[2],
+        t("Lebih tinggi: di atas batas 95%", "Higher: above the 95% limit"),
+    ),
+    "lebih_rendah": (
+        "triangle-down",
+        charts.OKABE_ITO[5],
+        t("Lebih rendah: di bawah batas 95%", "Lower: below the 95% limit"),
+    ),
 }
-for group in ("dalam", "atas", "bawah"):
-    part = res[res.di_luar.str.startswith(group)]
+labels = []
+for verdict, (symbol, colour, name) in MARKS.items():
+    part = res[res.verdict == verdict].sort_values("n")
     if part.empty:
         continue
-    symbol, colour, name = symbols[part.di_luar.iloc[0]]
-    # Neighbouring outliers would print their names over each other: alternate the side by cohort size.
-    part = part.sort_values("n")
-    sides = ("middle right", "top left", "bottom right", "middle left", "top right", "bottom left")
     fig.add_scatter(
         x=part.n,
         y=part.proporsi,
-        mode="markers+text" if group != "dalam" else "markers",
+        mode="markers",
         marker={"symbol": symbol, "color": colour, "size": 9, "line": {"width": 0.5, "color": "#333"}},
-        text=part.nama if group != "dalam" else None,
-        textposition=[sides[i % len(sides)] for i in range(len(part))],
-        textfont={"size": 10},
-        cliponaxis=False,  # names of regions at 0% or 100% stay visible
+        cliponaxis=False,  # regions at 0% or 100% stay visible
         name=name,
-        customdata=part[["nama", "k"]],
-        hovertemplate="%{customdata[0]}<br>%{customdata[1]} / %{x} = %{y:.1%}<extra></extra>",
+        legendgroup=verdict,
+        customdata=list(
+            zip(
+                part.nama,
+                [fmt.number(k, lang) for k in part.k],
+                [fmt.percent(p, lang) for p in part.proporsi],
+                [f"{label('verdict', verdict, lang)} ({profil.position_label(d, lang)})" for d in part.di_luar],
+                strict=True,
+            )
+        ),
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]} / %{x} = %{customdata[2]}<br>%{customdata[3]}<extra></extra>",
     )
+    if verdict == "serupa":
+        continue
+    # Names sit beside their markers, on a short leader line, never on them; neighbours alternate sides
+    # by cohort size, and a name near the top or bottom edge points inwards.
+    for i, (n, share, name_) in enumerate(zip(part.n, part.proporsi, part.nama, strict=True)):
+        inwards = share > 0.85 if verdict == "lebih_tinggi" else share >= 0.15
+        labels.append(
+            {
+                "x": math.log10(n) if log_x else n,
+                "y": share,
+                "text": name_,
+                "showarrow": True,
+                "arrowhead": 0,
+                "arrowwidth": 1,
+                "arrowcolor": "#555",
+                "standoff": 6,
+                "ax": 44 if i % 2 == 0 else -44,
+                "ay": (30 + 14 * (i % 3 == 2)) * (1 if inwards else -1),
+                "font": {"size": 10},
+                "bgcolor": "rgba(255,255,255,0.8)",
+            }
+        )
 fig.update_layout(
+    annotations=labels,
     xaxis={
         "title": t("Jumlah usulan dalam kohort (ukuran kohort)", "Proposals in the cohort (cohort size)"),
-        "type": "log" if curve.n.max() > 200 else "linear",
+        "type": "log" if log_x else "linear",
     },
     yaxis={
         "title": t(f"Proporsi yang mencapai {stage_name}", f"Share that reached {stage_name}"),
@@ -183,78 +227,96 @@ note = (
     if result.disp.overdispersed
     else ""
 )
-funnel_table = res[["nama", "n", "k", "proporsi", "di_luar"]].rename(
-    columns={
-        "nama": t("Wilayah", "Region"),
-        "n": t("Usulan", "Proposals"),
-        "k": t("Mencapai", "Reached"),
-        "proporsi": t("Proporsi", "Share"),
-        "di_luar": t("Posisi terhadap batas", "Position against limits"),
-    }
-)
+funnel_shown, funnel_csv = profil.limit_rows(ctx, res)
 charts.block(
     t(f"Diagram corong: proporsi yang mencapai {stage_name}", f"Funnel plot: share that reached {stage_name}"),
     t(
         "Cara membaca: setiap titik satu wilayah, makin ke kanan makin banyak usulannya. Garis hitam adalah proporsi "
         "gabungan klaster; garis putus-putus batas 95%, titik-titik batas 99,8%. Wilayah kecil wajar berada jauh dari "
-        "garis tengah; wilayah di luar batas 95% (segitiga, diberi nama) berbeda lebih dari yang wajar karena kebetulan, "
-        "dan di luar 99,8% hampir pasti bukan kebetulan. Sekitar 1 dari 20 wilayah keluar batas 95% karena kebetulan saja."
-        + note,
+        f"garis tengah. {same} Segitiga ke atas (bernama) = {higher.lower()}, segitiga ke bawah (bernama) = "
+        f"{lower.lower()}, lingkaran = serupa. Wilayah yang sangat kecil dinilai dengan peluang binomial eksak, jadi "
+        "bisa tampak sedikit melewati garis yang digambar (garis itu diinterpolasi) namun tetap serupa; bentuk titik "
+        "dan namanya yang menentukan. Sekitar 1 dari 20 wilayah keluar batas 95% karena kebetulan saja." + note,
         "How to read it: each point is one region; further right means more proposals. The black line is the cluster's "
-        "pooled share; dashed lines are 95% limits, dotted lines 99.8%. Small regions naturally lie far from the centre; "
-        "regions outside the 95% limits (triangles, named) differ more than chance allows, and outside 99.8% almost "
-        "surely not by chance. About 1 region in 20 falls outside 95% by chance alone." + note,
+        "pooled share; dashed lines are 95% limits, dotted lines 99.8%. Small regions naturally lie far from the "
+        f"centre. {same} Upward triangles (named) = {higher.lower()}, downward triangles (named) = {lower.lower()}, "
+        "circles = similar. Very small regions are judged by the exact binomial probability, so one may seem to lie "
+        "just past the drawn (interpolated) line and still be similar; the point's shape and name decide. About 1 "
+        "region in 20 falls outside 95% by chance alone." + note,
     ),
     fig,
-    funnel_table,
+    funnel_shown,
     f"corong_{cluster}_{stage}",
     lang,
     height=520,
+    full=lambda: funnel_csv,
 )
 
-# Benchmark: the regions whose interval lies clearly above or below the cluster share
-clear = res[res.verdict != "serupa"].sort_values("proporsi")
+# The regions outside the limits, each against the range that chance allows at its own n
+clear, outside = q.clear_regions(res)
 if not clear.empty:
-    clear = clear.tail(20) if len(clear) > 40 else clear
     clear = clear.assign(
         label=[f"{n} ({label('verdict', v, lang)})" for n, v in zip(clear.nama, clear.verdict, strict=True)]
     )
-    fig = go.Figure(
-        go.Scatter(
-            x=clear.proporsi,
-            y=clear.label,
-            mode="markers",
-            marker={
-                "symbol": ["triangle-up" if v == "lebih_tinggi" else "triangle-down" for v in clear.verdict],
-                "size": 10,
-                "color": [charts.OKABE_ITO[2] if v == "lebih_tinggi" else charts.OKABE_ITO[5] for v in clear.verdict],
-            },
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": clear.ci_hi - clear.proporsi,
-                "arrayminus": clear.proporsi - clear.ci_lo,
-                "color": "#555",
-            },
-            showlegend=False,
-        )
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[v for lo, hi in zip(clear.batas_lo, clear.batas_hi, strict=True) for v in (lo, hi, None)],
+        y=[v for name in clear.label for v in (name, name, None)],
+        mode="lines",
+        line={"color": "#999", "width": 5},
+        name=t("Batas wajar 95% pada jumlah usulannya", "95% control range at its number of proposals"),
+        hoverinfo="skip",
     )
+    for verdict in ("lebih_tinggi", "lebih_rendah"):
+        part = clear[clear.verdict == verdict]
+        if part.empty:
+            continue
+        symbol, colour, name = MARKS[verdict]
+        fig.add_scatter(
+            x=part.proporsi,
+            y=part.label,
+            mode="markers",
+            marker={"symbol": symbol, "size": 11, "color": colour, "line": {"width": 0.5, "color": "#333"}},
+            name=name,
+            legendgroup=verdict,
+            customdata=list(
+                zip(
+                    part.nama,
+                    [fmt.percent(p, lang) for p in part.proporsi],
+                    [profil.share_range(lo, hi, lang) for lo, hi in zip(part.batas_lo, part.batas_hi, strict=True)],
+                    strict=True,
+                )
+            ),
+            hovertemplate="%{customdata[0]}: %{customdata[1]} (%{customdata[2]})<extra></extra>",
+        )
     fig.add_vline(x=theta, line={"color": "#000", "width": 1.5})
-    fig.update_xaxes(tickformat=".0%", title=t("Proporsi dengan interval 95%", "Share with 95% interval"))
-    fig.update_yaxes(automargin=True)
-    charts.block(
-        t("Wilayah yang jelas berbeda dari klaster", "Regions clearly different from their cluster"),
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.02], title=t("Proporsi", "Share"))
+    fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=list(clear.label))
+    capped = (
         t(
-            "Titik = proporsi, garis mendatar = interval 95% (Wilson), garis tegak = proporsi klaster. Hanya wilayah yang "
-            "intervalnya seluruhnya di atas atau di bawah klaster; selebihnya 'serupa' (lihat tabel di atas).",
-            "Point = share, horizontal line = 95% (Wilson) interval, vertical line = cluster share. Only regions whose "
-            "whole interval lies above or below the cluster; the rest are 'similar' (see the table above).",
+            f" Menampilkan {fmt.number(len(clear), lang)} dari {fmt.number(outside, lang)} wilayah (yang paling jauh "
+            "di luar batas di tiap sisi); semuanya ada di tabel.",
+            f" Showing {fmt.number(len(clear), 'en')} of {fmt.number(outside, 'en')} regions (those furthest outside "
+            "on each side); the table has them all.",
+        )
+        if outside > len(clear)
+        else ""
+    )
+    clear_shown, clear_csv = profil.limit_rows(ctx, clear)
+    charts.block(
+        t("Wilayah di luar batas klaster", "Regions outside the cluster's limits"),
+        t(
+            "Titik = proporsi wilayah, garis abu-abu = batas wajar 95% pada jumlah usulannya, garis tegak = proporsi "
+            f"klaster. {same} Selebihnya serupa (lihat tabel di atas)." + capped,
+            "Point = the region's share, grey bar = the 95% control range at its number of proposals, vertical line = "
+            f"cluster share. {same} The rest are similar (see the table above)." + capped,
         ),
         fig,
-        clear[["nama", "n", "k", "proporsi", "ci_lo", "ci_hi", "verdict"]],
+        clear_shown,
         f"beda_{cluster}_{stage}",
         lang,
-        height=max(300, 24 * len(clear) + 80),
+        height=max(300, 28 * len(clear) + 100),
+        full=lambda: clear_csv,
     )
 
 profil.index_and_awards(ctx, cluster)

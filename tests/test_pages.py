@@ -83,13 +83,19 @@ def test_perbandingan_lists_every_region_of_the_cluster_with_counts_and_verdicts
     at = app_at(WILAYAH)
     table = at.dataframe[0].value
     assert len(table) == 416  # every kabupaten, also those without proposals
-    assert {"Usulan", "Mencapai penerapan", "Proporsi", "Interval 95%", "Dibanding klaster"} <= set(table.columns)
+    columns = {"Usulan", "Mencapai penerapan", "Proporsi", "Interval 95% (Wilson)", "Batas wajar 95%"}
+    assert columns <= set(table.columns)
     assert set(table["Dibanding klaster"]) <= {"Lebih tinggi", "Serupa", "Lebih rendah", "Tidak ada data"}
     assert any("penduduk" in i.value for i in at.info)
     funnel = at.get("plotly_chart")[0].proto.spec
     assert "Batas 95%" in funnel and "Batas 99,8%" in funnel
     n = store.query("select count(*) n from inovasi_status where tingkat = 'kabupaten'").n[0]
     assert table["Usulan"].sum() == n
+    # Sorting happens on the numbers, not on the formatted text.
+    next(s for s in at.selectbox if s.label == "Urutkan menurut").set_value("proporsi").run()
+    shares = at.dataframe[0].value["Proporsi"]
+    numbers = [float(v.rstrip("%").replace(",", ".")) for v in shares if v != "–"]
+    assert numbers == sorted(numbers, reverse=True) and shares.iloc[-1] == "–"
     next(r for r in at.radio if r.label == "Klaster pembanding").set_value("kota").run()
     assert not at.exception and len(at.dataframe[0].value) == 98
 
@@ -101,9 +107,15 @@ def test_population_adds_a_per_capita_column(sample_data, tmp_path):
     at = app_at(WILAYAH)
     table = at.dataframe[0].value
     column = "Usulan per 100.000 penduduk"
-    row = table[table[column].notna()]
+    row = table[table[column] != "–"]
     assert len(row) == 1
-    assert abs(row[column].iloc[0] - row["Usulan"].iloc[0] / 250_000 * 100_000) < 1e-9
+    expected = row["Usulan"].iloc[0] / 250_000 * 100_000
+    assert row[column].iloc[0] == f"{expected:.2f}".replace(".", ",")  # Indonesian decimal comma, via fmt
+    at = app_at(WILAYAH, {"lang": "en"})
+    table = at.dataframe[0].value
+    assert table.loc[table["Proposals per 100,000 people"] != "–", "Proposals per 100,000 people"].iloc[0] == (
+        f"{expected:.2f}"
+    )
 
 
 def test_katalog_search_and_detail(sample_data):

@@ -9,16 +9,37 @@ import numpy as np
 import pandas as pd
 
 from dasbor import data, domain, stats
-from dasbor.access import NATIONAL, scope_sql
+from dasbor.access import NATIONAL, UNRESTRICTED, Viewer, scope_sql
+from dasbor.filters import Filters
 from dasbor.frame import Ctx
 
 CLUSTERS = domain.CLUSTERS
 TARGET_STAGES = domain.TARGETS
 
 
-def _cohort(ctx: Ctx) -> tuple[str, list]:
-    # The region filter picks the profile, and the stage filter (current stage) would bias a cohort.
-    return ctx.where(filters=ctx.filters.without("wilayah", "tahap"))
+# The cohort (every figure of the table, the funnel and the profile) does not apply these filters:
+# the region filter picks the profile rather than narrowing the comparison, and the current-stage
+# filter would bias a cohort (a stage filter keeps the proposals still sitting there and drops those
+# that moved on). The page says so whenever one of them is set.
+COHORT_IGNORES = ("wilayah", "tahap")
+# IID scores and awards are facts about a region in an assessment or award year, not about proposals:
+# of the shared filters only the province applies to them.
+REGION_FACTS_IGNORE = ("tahun", "wilayah", "sumber", "bentuk", "jenis", "urusan", "tahap")
+
+
+def ignored(filters: Filters, names: tuple[str, ...]) -> list[str]:
+    """The filters of ``names`` that are set, i.e. that a figure is not applying."""
+    return [n for n in names if getattr(filters, n)]
+
+
+def _cohort(ctx: Ctx, viewer: Viewer | None = None) -> tuple[str, list]:
+    return ctx.filters.without(*COHORT_IGNORES).where(viewer or ctx.viewer)
+
+
+def _signed_in(viewer: Viewer) -> tuple[str, list]:
+    """Published facts of every region (IID scores, awards won) are open to every signed-in role,
+    like the national aggregates a region compares itself with; the public reads none of them here."""
+    return (UNRESTRICTED, []) if viewer.national or viewer.role == "daerah" else ("false", [])
 
 
 def region_table(ctx: Ctx, cluster: str, stage: str) -> pd.DataFrame:
@@ -62,66 +83,91 @@ def region_table(ctx: Ctx, cluster: str, stage: str) -> pd.DataFrame:
 
 @dataclass
 class Funnel:
-    table: pd.DataFrame  # per region: n, k, share, wilson lo/hi, verdict, outside limits
-    theta: float  # the cluster's pooled proportion
-    disp: stats.Dispersion
+    table: pd.DataFrame  # per region shown: n, k, share, Wilson lo/hi, limits at its n, position, verdict
+    theta: float  # the target: the comparison set's pooled proportion
+    disp: stats.Dispersion  # estimated over the comparison set, not over the regions shown
     curve: pd.DataFrame  # n grid with the limits
 
 
-def benchmark(ctx: Ctx, cluster: str, stage: str) -> tuple[int, int]:
-    """The cluster's national totals (k, n): an aggregate every signed-in role may compare against."""
-    where, params = ctx.filters.without("wilayah", "tahap", "provinsi").where(NATIONAL)
-    row = data.read(
+def benchmark(ctx: Ctx, cluster: str, stage: str, among: Viewer = NATIONAL) -> pd.DataFrame:
+    """Every region of the comparison set with its k and n: the cluster (in the chosen province, when
+    one is), under the same filters as the table, as ``among`` sees it. Aggregates every signed-in
+    role may compare against; passing NATIONAL makes the comparison the same for every viewer."""
+    where, params = _cohort(ctx, among)
+    return data.read(
         f"""
-        select count(*) filter (where s.urutan_maks >= ?) as k, count(*) as n
+        select s.kode_wilayah as kode, count(*) filter (where s.urutan_maks >= ?) as k, count(*) as n
         from inovasi_status s where s.tingkat = ? and {where}
+        group by all order by kode
         """,
         [domain.order(stage), cluster, *params],
-    ).iloc[0]
-    return int(row.k), int(row.n)
+    )
 
 
-def funnel(frame: pd.DataFrame, totals: tuple[int, int] | None = None) -> Funnel | None:
-    """Target (pooled over ``totals`` or the regions shown), Wilson intervals, verdicts and limits."""
+def funnel(frame: pd.DataFrame, peers: pd.DataFrame | None = None) -> Funnel | None:
+    """The target and the over-dispersion estimated over ``peers`` (the regions shown when None), and
+    for each region shown its Wilson interval, its position against the limits and its verdict.
+
+    One test gives the verdict everywhere: a region is 'lebih_tinggi' / 'lebih_rendah' when its count
+    lies outside the funnel's 95% limits around the target at its n (``stats.position``), and
+    ``batas_lo``–``batas_hi`` is the range of shares within them. The Wilson interval only describes
+    how precise the region's own share is."""
     active = frame[frame.n > 0].copy()
-    if active.empty or active.n.sum() == 0:
+    if active.empty:
         return None
-    k_all, n_all = totals if totals and totals[1] else (active.k.sum(), active.n.sum())
-    theta = float(k_all / n_all)
-    active["proporsi"] = active.k / active.n
-    bounds = [stats.wilson(int(k), int(n)) for k, n in zip(active.k, active.n, strict=True)]
+    base = peers[peers.n > 0] if peers is not None and peers.n.sum() > 0 else active
+    theta = float(base.k.sum() / base.n.sum())
+    disp = stats.dispersion(base.k.to_numpy(), base.n.to_numpy(), theta)
+    k, n = active.k.to_numpy(), active.n.to_numpy()
+    active["proporsi"] = k / n
+    bounds = [stats.wilson(int(a), int(b)) for a, b in zip(k, n, strict=True)]
     active["ci_lo"] = [b[0] for b in bounds]
     active["ci_hi"] = [b[1] for b in bounds]
-    active["verdict"] = [stats.verdict(lo, hi, theta) for lo, hi in bounds]
-    disp = stats.dispersion(active.k.to_numpy(), active.n.to_numpy(), theta)
-    active["di_luar"] = stats.position(active.k.to_numpy(), active.n.to_numpy(), theta, disp)
-    grid = np.unique(np.round(np.geomspace(1, max(2, active.n.max()) * 1.05, 200)).astype(int))
+    active["batas_lo"], active["batas_hi"] = stats.within(theta, n, disp)
+    active["di_luar"] = stats.position(k, n, theta, disp)
+    active["verdict"] = stats.verdict_of(active.di_luar)
+    top = max(2, int(base.n.max()), int(active.n.max()))
+    grid = np.unique(np.round(np.geomspace(1, top * 1.05, 200)).astype(int))
     curve = pd.DataFrame({"n": grid, **stats.funnel_limits(theta, grid, disp)})
     return Funnel(active, theta, disp, curve)
 
 
-def per_year(ctx: Ctx, cluster: str, region: str) -> pd.DataFrame:
-    """Proposals per year for one region beside the cluster's median region."""
-    where, params = _cohort(ctx)
+def per_year(ctx: Ctx, cluster: str, region: str, among: Viewer = NATIONAL) -> pd.DataFrame:
+    """Proposals per year of one region (within the viewer's scope) beside the comparison set's
+    regions (as ``among`` sees them): the median region and quartiles 1–3, zero-activity regions
+    included. The band is the cluster's (in the chosen province, when one is), whoever looks."""
+    band_where, band_params = _cohort(ctx, among)
+    own_where, own_params = _cohort(ctx)
+    prov_clause, prov_params = ("and kode_provinsi = ?", [ctx.filters.provinsi]) if ctx.filters.provinsi else ("", [])
     return data.read(
         f"""
-        with f as (select s.kode_wilayah, s.tahun_usulan from inovasi_status s where {where}),
-        regions as (select kode from wilayah where tingkat = ?),
-        years as (select distinct tahun_usulan as tahun from f),
+        with f as (
+            select s.kode_wilayah, s.tahun_usulan from inovasi_status s where s.tingkat = ? and {band_where}
+        ),
+        own as (
+            select s.tahun_usulan as tahun, count(*) as n
+            from inovasi_status s where s.kode_wilayah = ? and {own_where} group by all
+        ),
+        regions as (select kode from wilayah where tingkat = ? {prov_clause}),
+        years as (select distinct tahun_usulan as tahun from f union select tahun from own),
         grid as (select r.kode, y.tahun from regions r cross join years y),
         counts as (
             select g.kode, g.tahun, count(f.kode_wilayah) as n
             from grid g left join f on f.kode_wilayah = g.kode and f.tahun_usulan = g.tahun
             group by all
+        ),
+        band as (
+            select tahun,
+                median(n) as median_klaster,
+                quantile_cont(n, 0.25) as q1_klaster,
+                quantile_cont(n, 0.75) as q3_klaster
+            from counts group by tahun
         )
-        select tahun,
-            sum(n) filter (where kode = ?) as wilayah,
-            median(n) as median_klaster,
-            quantile_cont(n, 0.25) as q1_klaster,
-            quantile_cont(n, 0.75) as q3_klaster
-        from counts group by tahun order by tahun
+        select y.tahun, coalesce(own.n, 0) as wilayah, b.median_klaster, b.q1_klaster, b.q3_klaster
+        from years y left join own using (tahun) left join band b using (tahun)
+        order by y.tahun
         """,
-        [*params, cluster, region],
+        [cluster, *band_params, region, *own_params, cluster, *prov_params],
     )
 
 
@@ -153,28 +199,77 @@ def agencies(ctx: Ctx, region: str) -> pd.DataFrame:
     )
 
 
-def iid_years(cluster: str, provinsi: str | None) -> pd.DataFrame:
+def iid_years(viewer: Viewer, cluster: str, provinsi: str | None) -> pd.DataFrame:
+    """IID scores of the cluster's regions by year: published by Kemendagri, so open to every
+    signed-in role (``_signed_in``), none to the public."""
+    open_clause, open_params = _signed_in(viewer)
     prov_clause, prov_params = ("and w.kode_provinsi = ?", [provinsi]) if provinsi else ("", [])
     return data.read(
         f"""
         select w.kode, w.nama, i.tahun, i.skor, i.predikat
         from indeks_daerah i join wilayah w on w.kode = i.kode_wilayah
-        where w.tingkat = ? {prov_clause}
+        where w.tingkat = ? and {open_clause} {prov_clause}
         order by w.nama, i.tahun
         """,
-        [cluster, *prov_params],
+        [cluster, *open_params, *prov_params],
     )
 
 
-def awards(cluster: str, provinsi: str | None) -> pd.DataFrame:
+def awards(viewer: Viewer, cluster: str, provinsi: str | None) -> pd.DataFrame:
+    """Awards won by the cluster's regions (published facts, open to every signed-in role). The
+    awarded innovation's name comes from the viewer's own scope or from ``inovasi_publik``, never
+    from another region's unpublished innovation: ``tertutup`` marks an award whose innovation the
+    viewer may not name."""
+    open_clause, open_params = _signed_in(viewer)
+    scope, scope_params = scope_sql(viewer, "own.kode_wilayah")
     prov_clause, prov_params = ("and w.kode_provinsi = ?", [provinsi]) if provinsi else ("", [])
     return data.read(
         f"""
-        select p.tahun, w.nama, p.ajang, p.capaian, p.kategori, i.nama_inovasi
-        from penghargaan p join wilayah w on w.kode = p.kode_wilayah
-        left join inovasi i on i.kode_inovasi = p.kode_inovasi
-        where w.tingkat = ? {prov_clause}
-        order by p.tahun desc, w.nama, p.ajang, p.kategori, p.capaian, i.nama_inovasi
+        with shown as (
+            select p.tahun, w.nama, p.ajang, p.capaian, p.kategori,
+                coalesce(own.nama_inovasi, pub.nama_inovasi) as nama_inovasi,
+                p.kode_inovasi is not null and own.nama_inovasi is null and pub.nama_inovasi is null as tertutup
+            from penghargaan p join wilayah w on w.kode = p.kode_wilayah
+            left join inovasi own on own.kode_inovasi = p.kode_inovasi and {scope}
+            left join inovasi_publik pub on pub.kode_inovasi = p.kode_inovasi
+            where w.tingkat = ? and {open_clause} {prov_clause}
+        )
+        select * from shown
+        order by tahun desc, nama, ajang, kategori, capaian, nama_inovasi
         """,
-        [cluster, *prov_params],
+        [*scope_params, cluster, *open_params, *prov_params],
     )
+
+
+# How the region table can be ordered (its shares are text in the reader's language, which would
+# sort as text if a reader clicked the column title).
+SORTS = ("nama", "n", "proporsi", "verdict")
+_VERDICT_RANK = {"lebih_tinggi": 0, "serupa": 1, "lebih_rendah": 2}
+
+
+def sort_regions(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Regions by name, by proposals or share (largest first), or by verdict (higher first, then by share)."""
+    if by == "n":
+        return table.sort_values(["n", "nama"], ascending=[False, True], kind="stable")
+    if by == "proporsi":
+        return table.sort_values(["proporsi", "n", "nama"], ascending=[False, False, True], na_position="last")
+    if by == "verdict":
+        rank = table.verdict.map(_VERDICT_RANK).fillna(len(_VERDICT_RANK))
+        return (
+            table.assign(_rank=rank)
+            .sort_values(["_rank", "proporsi", "nama"], ascending=[True, False, True])
+            .drop(columns="_rank")
+        )
+    return table.sort_values("nama", kind="stable")
+
+
+def clear_regions(res: pd.DataFrame, per_side: int = 30) -> tuple[pd.DataFrame, int]:
+    """The regions outside the limits (verdict 'lebih_tinggi' or 'lebih_rendah'), at most ``per_side``
+    on each side, the furthest outside first, ordered by share; and how many there are in all."""
+    outside = res[res.verdict.isin(("lebih_tinggi", "lebih_rendah"))]
+    beyond = np.where(
+        outside.verdict == "lebih_tinggi", outside.proporsi - outside.batas_hi, outside.batas_lo - outside.proporsi
+    )
+    outside = outside.assign(_beyond=beyond)
+    kept = outside.sort_values("_beyond", ascending=False).groupby("verdict", group_keys=False).head(per_side)
+    return kept.drop(columns="_beyond").sort_values(["proporsi", "nama"]), len(outside)

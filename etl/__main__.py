@@ -1,7 +1,8 @@
 """Command line of the ETL: ``python -m etl load|check|status|rebuild|sample|template|users``.
 
 Exit codes: 0 every row loaded; 3 loaded, some rows rejected; 1 nothing loaded (with a one-line
-reason); 2 wrong usage.
+reason on stderr: a failed step is named, ``gagal pada langkah 'marts' / failed at step 'marts': ...``,
+and never shown as a traceback); 2 wrong usage.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import json
 import sys
 from pathlib import Path
 
+import duckdb
+
 from dasbor import store
-from etl.load import EXIT_NOTHING, LoadError, Report, marts_missing, rebuild, run
-from etl.read import ReadError
+from etl.load import EXIT_NOTHING, LoadError, Report, StepError, marts_missing, rebuild, run
 
 SHOWN_REJECTIONS = 50
 
@@ -38,15 +40,36 @@ def _print_report(report: Report, verb: str) -> None:
         print(f"snapshot: {report.snapshot} (muatan #{report.load_id})")
 
 
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped with Ctrl-C
+
+
+def _failed(exc: LoadError) -> str:
+    """One line for stderr: a step's error names its step already."""
+    return str(exc) if isinstance(exc, StepError) else f"gagal / failed: {exc}"
+
+
+def _write_report(path: str | None, report: Report) -> None:
+    if not path:
+        return
+    try:
+        Path(path).write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    except OSError as exc:
+        print(f"laporan tidak dapat ditulis / the report could not be written: {exc}", file=sys.stderr)
+
+
 def _cmd_load(args, write: bool) -> int:
     try:
         report = run(args.paths, write=write, user=getattr(args, "user", None))
-    except (ReadError, LoadError) as exc:
-        print(f"gagal / failed: {exc}", file=sys.stderr)
+    except LoadError as exc:
+        print(_failed(exc), file=sys.stderr)
+        if isinstance(exc, StepError) and exc.report:
+            _write_report(args.report, exc.report)
         return EXIT_NOTHING
+    except KeyboardInterrupt:
+        print("dibatalkan; tidak ada yang dimuat / cancelled; nothing was loaded", file=sys.stderr)
+        return EXIT_INTERRUPTED
     _print_report(report, "dimuat" if write else "lolos")
-    if args.report:
-        Path(args.report).write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    _write_report(args.report, report)
     if report.exit_code == EXIT_NOTHING:
         print("gagal / failed: semua baris ditolak / every row was rejected", file=sys.stderr)
     return report.exit_code
@@ -111,8 +134,11 @@ def _cmd_rebuild(args) -> int:
         if args.if_needed and (snap is None or not marts_missing(snap)):
             return 0
         report = rebuild()
-    except (LoadError, store.StoreError) as exc:
-        print(f"gagal / failed: {exc}", file=sys.stderr)
+    except LoadError as exc:
+        print(_failed(exc), file=sys.stderr)
+        return EXIT_NOTHING
+    except (store.StoreError, duckdb.Error) as exc:  # the current snapshot cannot be opened to see what it lacks
+        print(f"gagal / failed: {(str(exc).splitlines() or [type(exc).__name__])[0]}", file=sys.stderr)
         return EXIT_NOTHING
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
     print(f"tabel turunan dibangun ulang / derived tables rebuilt ({steps}); snapshot: {report.snapshot}")

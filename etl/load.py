@@ -26,7 +26,7 @@ from etl import checks
 from etl.contract import LOAD_ORDER, TABLE_BY_NAME
 from etl.read import ReadError, expand, read_file
 from etl.rules import one_per_key
-from etl.validate import SQL_DIR, Batch, ValidationError, lit, validate
+from etl.validate import SQL_DIR, Batch, lit, validate
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_SOME_REJECTED = 0, 1, 2, 3
 # The derived tables of etl/sql/marts.sql, all rebuilt by every load.
@@ -42,7 +42,87 @@ MARTS = (
 
 
 class LoadError(Exception):
-    """The database could not be written; nothing was published."""
+    """A load or rebuild failed; nothing was published (``CURRENT`` and the old snapshot are untouched)."""
+
+
+class StepError(LoadError):
+    """One step of a load failed. Each step has its own subclass; the message names the step in
+    Indonesian and English and gives the cause in one line. ``report`` is the load's report up to
+    the failure (``report.failed`` names the step), ``__cause__`` the original exception."""
+
+    step = ""
+
+    def __init__(self, cause: BaseException | str):
+        self.reason = _one_line(cause)
+        self.report: Report | None = None
+        super().__init__(f"gagal pada langkah '{self.step}' / failed at step '{self.step}': {self.reason}")
+
+
+class ReadStepError(StepError):
+    """The files, the data folder or its current snapshot could not be read."""
+
+    step = "read"
+
+
+class ValidateStepError(StepError):
+    """Validation could not run (not: some rows are invalid, which the report lists)."""
+
+    step = "validate"
+
+
+class CopyStepError(StepError):
+    """The current snapshot could not be copied into a new draft, or the draft's schema not prepared."""
+
+    step = "copy"
+
+
+class UpsertStepError(StepError):
+    """The accepted rows, the derived stage history or the load's log could not be written to the draft."""
+
+    step = "upsert"
+
+
+class MartsStepError(StepError):
+    """The derived tables of etl/sql/marts.sql could not be built."""
+
+    step = "marts"
+
+
+class ChecksStepError(StepError):
+    """A post-load invariant (etl/checks.py) does not hold, or the checks could not run."""
+
+    step = "checks"
+
+
+class CheckpointStepError(StepError):
+    """The draft could not be written out to its file."""
+
+    step = "checkpoint"
+
+
+class PublishStepError(StepError):
+    """``CURRENT`` could not be pointed at the new snapshot."""
+
+    step = "publish"
+
+
+STEP_ERRORS: dict[str, type[StepError]] = {cls.step: cls for cls in StepError.__subclasses__()}
+STEPS = tuple(STEP_ERRORS)  # in the order a load runs them
+
+
+def _one_line(cause: BaseException | str) -> str:
+    """The cause of a failure in one line: our own messages as they are, a database error marked as
+    such, anything else (a bug) with its exception type."""
+    if isinstance(cause, str):
+        text = cause
+    elif isinstance(cause, duckdb.Error):
+        text = f"basis data / database: {cause}"
+    elif isinstance(cause, (ReadError, LoadError, store.StoreError, OSError)):
+        text = str(cause)
+    else:
+        text = f"{type(cause).__name__}: {cause}"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else type(cause).__name__
 
 
 @dataclass
@@ -55,17 +135,26 @@ class Report:
     snapshot: str | None = None
     load_id: int | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step, for the benchmark
+    failed: dict[str, str] | None = None  # {"step", "reason"} when a step failed and nothing was published
 
     @contextlib.contextmanager
     def timed(self, step: str):
+        """Time one step; any failure inside it becomes that step's StepError (an inner step that
+        failed first keeps its own name)."""
         start = time.perf_counter()
         try:
             yield
+        except StepError:
+            raise
+        except Exception as exc:
+            raise STEP_ERRORS[step](exc) from exc
         finally:
             self.seconds[step] = round(self.seconds.get(step, 0.0) + time.perf_counter() - start, 3)
 
     @property
     def exit_code(self) -> int:
+        if self.failed:
+            return EXIT_NOTHING
         loaded = sum(t["loaded"] for t in self.tables.values())
         if self.rejected and not loaded:
             return EXIT_NOTHING
@@ -76,6 +165,7 @@ class Report:
             "written": self.written,
             "snapshot": self.snapshot,
             "load_id": self.load_id,
+            "failed": self.failed,
             "files": self.files,
             "tables": self.tables,
             "rejected": self.rejected,
@@ -83,6 +173,18 @@ class Report:
             "exit_code": self.exit_code,
             "seconds": self.seconds,
         }
+
+
+@contextlib.contextmanager
+def _reported(report: Report):
+    """A step's failure recorded in ``report`` (which travels with the error): nothing was written."""
+    try:
+        yield
+    except StepError as exc:
+        report.failed = {"step": exc.step, "reason": exc.reason}
+        report.written, report.snapshot, report.load_id = False, None, None
+        exc.report = report
+        raise
 
 
 def _sha256(path: Path) -> str:
@@ -101,56 +203,107 @@ def run(
     data_dir: Path | None = None,
     names: dict[str, str] | None = None,
 ) -> Report:
-    """Read, validate and (when ``write``) load files. ``names`` maps a path to the name to report."""
-    files = expand(paths)
-    names = names or {}
+    """Read, validate and (when ``write``) load files. ``names`` maps a path to the name to report.
+
+    Steps: read → validate, and for a load copy → upsert → marts → checks → checkpoint → publish.
+    A failing step raises its StepError (carrying the report); nothing is published then."""
     report = Report(written=write)
+    with _reported(report):
+        _run(report, paths, write, user, data_dir, names or {})
+    return report
+
+
+def _run(report: Report, paths, write: bool, user: str | None, data_dir: Path | None, names: dict) -> None:
     with report.timed("read"):
+        files = expand(paths)
         sheets = [s for f in files for s in read_file(f, names.get(str(f)))]
         report.files = [
             {"name": names.get(str(f), f.name), "sha256": _sha256(f), "bytes": f.stat().st_size} for f in files
         ]
-    root = Path(data_dir) if data_dir else settings.data_dir()
-    lock = store.load_lock(root) if write else contextlib.nullcontext()
-    with lock:
-        current = store.current_snapshot(root)
-        target = store.new_snapshot_path(root) if write else None
-        with _draft(target) as con:
-            if write:
-                if current:
-                    shutil.copyfile(current, target)
-                con.execute(f"attach {lit(str(target))} as db")
-                _ensure_schema(con)
-            elif current:
-                con.execute(f"attach {lit(str(current))} as db (read_only)")
+        root = Path(data_dir) if data_dir else settings.data_dir()
+    with contextlib.ExitStack() as locked:
+        with report.timed("read"):
+            if write:  # the files are read before waiting for another load; the current data after
+                locked.enter_context(store.load_lock(root))
+            current = store.current_snapshot(root)
+        with _work(report, "validate") as (con, draft):
             with report.timed("validate"):
-                batch = validate(con, sheets, has_db=write or current is not None)
+                # Against the current data, read-only, whether checking or loading: a check and a load
+                # of the same files judge them alike.
+                if current:
+                    con.execute(f"attach {lit(str(current))} as db (read_only)")
+                batch = validate(con, sheets, has_db=current is not None)
+                if current:
+                    con.execute("detach db")
             report.tables, report.rejected, report.notices = batch.counts, batch.rejected, batch.notices
-            if write:
-                report.load_id = _load(con, batch, report, user)
-                con.execute("detach db")
-        if write:
-            store.publish(target, root)
-            report.snapshot = target.name
-    return report
+            if not write:
+                return
+            _copy(con, draft, root, current, report)
+            report.load_id = _load(con, batch, report, user)
+        _publish(draft.path, root, report)
+
+
+@dataclass
+class _Draft:
+    """The new, unpublished snapshot a load or rebuild writes (None until the copy step made it)."""
+
+    path: Path | None = None
+
+    def discard(self) -> None:
+        if self.path:
+            self.path.unlink(missing_ok=True)
+            Path(f"{self.path}.wal").unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
-def _draft(target: Path | None):
-    """A working connection for writing ``target`` (None: nothing is written). On any failure the
-    unpublished file is deleted, and a database or validation error becomes a one-line LoadError."""
-    con = duckdb.connect(config=store.DUCKDB_CONFIG)
+def _work(report: Report, step: str):
+    """A working in-memory connection (opened as part of ``step``) and the draft it writes. On any
+    failure the connection is closed first (closing must not write the file or its WAL back) and
+    the draft deleted, so nothing half-written is left and ``CURRENT`` never moved."""
+    with report.timed(step):
+        con = duckdb.connect(config=store.DUCKDB_CONFIG)
+    draft = _Draft()
     try:
-        yield con
-    except BaseException as exc:
-        con.close()  # before deleting: closing must not write the file (or its WAL) back
-        if target:
-            target.unlink(missing_ok=True)
-            Path(f"{target}.wal").unlink(missing_ok=True)
-        if isinstance(exc, (duckdb.Error, ValidationError)):
-            raise LoadError(f"basis data / database: {str(exc).splitlines()[0]}") from exc
+        yield con, draft
+    except BaseException:
+        con.close()
+        draft.discard()
         raise
     con.close()
+
+
+def _copy(con, draft: _Draft, root: Path, current: Path | None, report: Report) -> None:
+    """Step 'copy': the current snapshot (or nothing, at the first load) copied to a new draft,
+    attached as ``db`` with the schema this version expects."""
+    with report.timed("copy"):
+        draft.path = store.new_snapshot_path(root)
+        if current:
+            shutil.copyfile(current, draft.path)
+        con.execute(f"attach {lit(str(draft.path))} as db")
+        _ensure_schema(con)
+
+
+def _publish(target: Path, root: Path, report: Report) -> None:
+    """Step 'publish': point ``CURRENT`` at ``target``. When the pointer was not replaced, the draft
+    is deleted and the old snapshot stays current; once it was, the load stands even if pruning old
+    snapshots then failed (said in a notice)."""
+    try:
+        with report.timed("publish"):
+            store.publish(target, root)
+    except PublishStepError as exc:
+        if _pointer(root) != target.name:
+            _Draft(target).discard()
+            raise
+        report.notices.append(f"snapshot lama tidak terhapus / old snapshots not pruned: {exc.reason}")
+    report.snapshot = target.name
+
+
+def _pointer(root: Path) -> str | None:
+    """The snapshot name ``CURRENT`` holds, or None when it cannot be read."""
+    try:
+        return (root / store.POINTER).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
 
 
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -286,8 +439,8 @@ def _derive_history(con, batch: Batch, load_id: int) -> int:
 
 
 def _load(con, batch: Batch, report: Report, user: str | None) -> int:
-    (load_id,) = con.execute("select coalesce(max(id), 0) + 1 from db.muatan").fetchall()[0]
     with report.timed("upsert"):
+        (load_id,) = con.execute("select coalesce(max(id), 0) + 1 from db.muatan").fetchall()[0]
         for name in LOAD_ORDER:
             if name not in batch.tables:
                 continue
@@ -295,12 +448,12 @@ def _load(con, batch: Batch, report: Report, user: str | None) -> int:
             rows_sql = _accepted_sql(name, _db_columns(con, name))
             batch.counts[name]["changed"] = _upsert(con, name, table.key, rows_sql, load_id)
         derived = _derive_history(con, batch, load_id)
-    if derived:
-        batch.counts.setdefault("tahapan", {"read": 0, "loaded": 0, "rejected": 0, "changed": 0})
-        batch.counts["tahapan"]["derived"] = derived
-    # Logged before the marts are built, so info_data sees this load; a failed check below still
-    # discards the whole snapshot, log entry included.
-    _record(con, load_id, report, user)
+        if derived:
+            batch.counts.setdefault("tahapan", {"read": 0, "loaded": 0, "rejected": 0, "changed": 0})
+            batch.counts["tahapan"]["derived"] = derived
+        # Logged before the marts are built, so info_data sees this load; a failed step below still
+        # discards the whole snapshot, log entry included.
+        _record(con, load_id, report, user)
     _build_marts(con, report)
     return load_id
 
@@ -316,20 +469,22 @@ def _marts_version() -> str:
 
 
 def _build_marts(con, report: Report) -> None:
-    """Rebuild every derived table from the base tables, check the invariants, checkpoint."""
-    con.execute("use db")
-    try:
-        with report.timed("marts"):
+    """Steps 'marts', 'checks', 'checkpoint': rebuild every derived table from the base tables, check
+    the invariants, write the draft out and detach it."""
+    with report.timed("marts"):
+        con.execute("use db")
+        try:
             con.execute(_marts_sql())
             con.execute("create or replace table versi_turunan as select ?::varchar as versi", [_marts_version()])
-    finally:
-        con.execute("use memory")
+        finally:
+            con.execute("use memory")
     with report.timed("checks"):
         broken = checks.violations(con)
-    if broken:
-        raise LoadError("pemeriksaan setelah muat gagal / post-load check failed: " + "; ".join(broken))
+        if broken:
+            raise ChecksStepError("pemeriksaan setelah muat gagal / post-load check failed: " + "; ".join(broken))
     with report.timed("checkpoint"):
         con.execute("checkpoint db")
+        con.execute("detach db")
 
 
 def marts_missing(snapshot: Path) -> list[str]:
@@ -343,22 +498,22 @@ def marts_missing(snapshot: Path) -> list[str]:
 
 
 def rebuild(data_dir: Path | None = None) -> Report:
-    """A new snapshot with the same base data and freshly built derived tables (after an upgrade)."""
-    root = Path(data_dir) if data_dir else settings.data_dir()
+    """A new snapshot with the same base data and freshly built derived tables (after an upgrade).
+    Steps: read → copy → marts → checks → checkpoint → publish, failing as ``run`` does."""
     report = Report(written=True)
-    with store.load_lock(root):
-        current = store.current_snapshot(root)
-        if current is None:
-            raise LoadError("belum ada data untuk dibangun ulang / no data loaded yet")
-        target = store.new_snapshot_path(root)
-        with _draft(target) as con:
-            shutil.copyfile(current, target)
-            con.execute(f"attach {lit(str(target))} as db")
-            _ensure_schema(con)
-            _build_marts(con, report)
-            con.execute("detach db")
-        store.publish(target, root)
-        report.snapshot = target.name
+    with _reported(report):
+        with report.timed("read"):
+            root = Path(data_dir) if data_dir else settings.data_dir()
+        with contextlib.ExitStack() as locked:
+            with report.timed("read"):
+                locked.enter_context(store.load_lock(root))
+                current = store.current_snapshot(root)
+            if current is None:
+                raise LoadError("belum ada data untuk dibangun ulang / no data loaded yet")
+            with _work(report, "copy") as (con, draft):
+                _copy(con, draft, root, current, report)
+                _build_marts(con, report)
+            _publish(draft.path, root, report)
     return report
 
 
@@ -394,4 +549,20 @@ def _record(con, load_id: int, report: Report, user: str | None) -> None:
         con.execute("insert into db.baris_ditolak select * from _rej")
 
 
-__all__ = ["LoadError", "ReadError", "Report", "rebuild", "run"]
+__all__ = [
+    "STEPS",
+    "ChecksStepError",
+    "CheckpointStepError",
+    "CopyStepError",
+    "LoadError",
+    "MartsStepError",
+    "PublishStepError",
+    "ReadError",
+    "ReadStepError",
+    "Report",
+    "StepError",
+    "UpsertStepError",
+    "ValidateStepError",
+    "rebuild",
+    "run",
+]

@@ -25,7 +25,8 @@ SUFFIXES = (".csv", ".xlsx")
 
 
 class ReadError(Exception):
-    """A file cannot be read at all; nothing of the batch is loaded."""
+    """A file cannot be read at all; nothing of the batch is loaded. The loader reports it as the
+    failure of its 'read' step (``etl.load.ReadStepError``), with this message as the cause."""
 
 
 @dataclass

@@ -1,22 +1,31 @@
-"""Kelola Data: template, upload with a validation report before and after loading, history, rejections."""
+"""Kelola Data: template, upload with a validation report before and after loading, history, rejections.
+
+The page only lays out: its queries are in ``dasbor.queries.kelola``. Anything that comes from an
+uploaded file (file names, column headers, cell values, messages quoting them) is shown as plain
+text (``st.text`` or a table cell), never as Markdown, so a header such as ``![p](http://host/x.png)``
+stays text and loads nothing.
+"""
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dasbor import charts, data, fmt, settings
-from dasbor.frame import page
-from etl.load import LoadError, run
-from etl.read import ReadError
+from dasbor import charts, fmt, settings
+from dasbor.frame import Ctx, page
+from dasbor.queries import kelola as q
+from etl.load import LoadError, Report, run
 from etl.template import write_template
 
-ctx = page("kelola", filters=False)
-t, lang = ctx.t, ctx.lang
+
+def main() -> None:
+    ctx = page("kelola", filters=False)
+    template_section(ctx)
+    upload_section(ctx)
+    history_section(ctx)
 
 
 @st.cache_data(show_spinner=False)
@@ -25,49 +34,116 @@ def template_bytes() -> bytes:
         return write_template(Path(tmp) / "templat.xlsx").read_bytes()
 
 
-st.subheader(t("1. Unduh templat", "1. Download the template"))
-st.caption(
-    t(
-        "Satu lembar per tabel, ditambah lembar 'kamus' yang menjelaskan setiap kolom. CSV juga diterima (koma atau "
-        "titik koma, UTF-8), dengan nama berkas sama dengan nama tabel.",
-        "One sheet per table, plus a 'kamus' sheet explaining every column. CSV is accepted too (comma or semicolon, "
-        "UTF-8), named after the table.",
+def template_section(ctx: Ctx) -> None:
+    t = ctx.t
+    st.subheader(t("1. Unduh templat", "1. Download the template"))
+    st.caption(
+        t(
+            "Satu lembar per tabel, ditambah lembar 'kamus' yang menjelaskan setiap kolom. CSV juga diterima (koma "
+            "atau titik koma, UTF-8), dengan nama berkas sama dengan nama tabel.",
+            "One sheet per table, plus a 'kamus' sheet explaining every column. CSV is accepted too (comma or "
+            "semicolon, UTF-8), named after the table.",
+        )
     )
-)
-st.download_button(
-    t("Unduh templat XLSX", "Download XLSX template"),
-    template_bytes(),
-    "templat_inovasi_daerah.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="dl_template",
-)
-
-st.subheader(t("2. Unggah laporan", "2. Upload the report"))
-limit = int(settings.get("max_upload_mb"))
-files = st.file_uploader(
-    t(f"Berkas CSV atau XLSX (paling besar {limit} MB per berkas)", f"CSV or XLSX files (at most {limit} MB each)"),
-    type=["csv", "xlsx"],
-    accept_multiple_files=True,
-    key="unggah",
-)
+    st.download_button(
+        t("Unduh templat XLSX", "Download XLSX template"),
+        template_bytes(),
+        "templat_inovasi_daerah.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="dl_template",
+    )
 
 
-def _problem(name: str, raw: bytes) -> str | None:
-    """Files that are not what their name claims, said in words a data officer can act on."""
+def problem(ctx: Ctx, name: str, raw: bytes) -> str | None:
+    """Why a file is not what its name claims, in words a data officer can act on (the name itself
+    is shown beside it, as text)."""
+    t, limit = ctx.t, int(settings.get("max_upload_mb"))
     if len(raw) > settings.max_upload_bytes():
-        return t(f"{name}: lebih dari {limit} MB.", f"{name}: larger than {limit} MB.")
+        return t(f"Berkas ini lebih dari {limit} MB.", f"This file is larger than {limit} MB.")
     if name.lower().endswith(".xlsx") and not raw.startswith(b"PK\x03\x04"):
         return t(
-            f"{name}: bukan buku kerja Excel .xlsx (mungkin .xls lama atau berkas lain yang diganti namanya). "
+            "Berkas ini bukan buku kerja Excel .xlsx (mungkin .xls lama atau berkas lain yang diganti namanya). "
             "Simpan ulang sebagai 'Excel Workbook (.xlsx)'.",
-            f"{name}: not an Excel .xlsx workbook (perhaps an old .xls or a renamed file). Save it again as .xlsx.",
+            "This file is not an Excel .xlsx workbook (perhaps an old .xls or a renamed file). Save it again as .xlsx.",
         )
     if name.lower().endswith(".csv") and b"\x00" in raw[:4096]:
-        return t(f"{name}: berisi data biner, bukan teks CSV.", f"{name}: holds binary data, not CSV text.")
+        return t("Berkas ini berisi data biner, bukan teks CSV.", "This file holds binary data, not CSV text.")
     return None
 
 
-def _report(report) -> None:
+def failure(ctx: Ctx, exc: LoadError, loading: bool) -> None:
+    """A check or load that failed: what it means in our words, its message (which may quote the
+    files) as text."""
+    st.error(
+        ctx.t(
+            "Pemuatan gagal; tidak ada yang dimuat dan data lama tetap dipakai."
+            if loading
+            else "Berkas tidak dapat diperiksa; tidak ada yang dimuat.",
+            "The load failed; nothing was loaded and the old data stays in use."
+            if loading
+            else "The files could not be checked; nothing was loaded.",
+        )
+    )
+    st.text(str(exc))
+
+
+def upload_section(ctx: Ctx) -> None:
+    t, lang = ctx.t, ctx.lang
+    st.subheader(t("2. Unggah laporan", "2. Upload the report"))
+    limit = int(settings.get("max_upload_mb"))
+    files = st.file_uploader(
+        t(f"Berkas CSV atau XLSX (paling besar {limit} MB per berkas)", f"CSV or XLSX files (at most {limit} MB each)"),
+        type=["csv", "xlsx"],
+        accept_multiple_files=True,
+        key="unggah",
+    )
+    if not files:
+        return
+    problems = [(f.name, p) for f in files if (p := problem(ctx, f.name, f.getvalue()))]
+    for name, why in problems:
+        with st.container(border=True):
+            st.text(name)
+            st.error(why)
+    if problems:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        paths, names = [], {}
+        for i, f in enumerate(files):
+            # Each file in its own folder: two uploads may share a name (inovasi.csv from two regions).
+            path = Path(tmp) / str(i) / Path(f.name).name
+            path.parent.mkdir()
+            path.write_bytes(f.getvalue())
+            paths.append(path)
+            names[str(path)] = f.name
+        try:
+            check = run(paths, write=False, names=names)
+        except LoadError as exc:
+            failure(ctx, exc, loading=False)
+            return
+        st.markdown(t("**Hasil pemeriksaan** (belum dimuat):", "**Check result** (not loaded yet):"))
+        report_block(ctx, check)
+        loadable = sum(v["loaded"] for v in check.tables.values())
+        if not loadable or not st.button(
+            t(f"Muat {fmt.number(loadable, lang)} baris yang lolos", f"Load the {loadable} valid rows"), type="primary"
+        ):
+            return
+        try:
+            done = run(paths, write=True, names=names, user=ctx.viewer.name)
+        except LoadError as exc:
+            failure(ctx, exc, loading=True)
+            return
+    st.success(
+        t(
+            f"Dimuat sebagai muatan #{done.load_id}. Semua halaman kini memakai data baru.",
+            f"Loaded as load #{done.load_id}. Every page now uses the new data.",
+        )
+    )
+    report_block(ctx, done)
+
+
+def report_block(ctx: Ctx, report: Report) -> None:
+    """Rows read, valid and rejected per table, the notices, and every rejected cell."""
+    t, lang = ctx.t, ctx.lang
     counts = pd.DataFrame(
         [
             {
@@ -80,105 +156,82 @@ def _report(report) -> None:
         ]
     )
     st.dataframe(counts, hide_index=True, width="content")
-    for notice in report.notices:
-        st.caption(notice)
-    if report.rejected:
-        rejected = pd.DataFrame(report.rejected)
-        rejected["alasan"] = rejected["reason"] if lang == "id" else rejected["reason_en"]
-        rejected["sheet"] = rejected["sheet"].fillna("–")
-        shown = rejected[["file", "sheet", "row", "column", "value", "alasan"]].rename(
-            columns={
-                "file": t("Berkas", "File"),
-                "sheet": t("Lembar", "Sheet"),
-                "row": t("Baris", "Row"),
-                "column": t("Kolom", "Column"),
-                "value": t("Nilai", "Value"),
-                "alasan": t("Alasan", "Reason"),
-            }
-        )
-        st.error(
-            t(
-                f"{fmt.number(len(rejected), lang)} masalah pada baris yang akan ditolak. Perbaiki di berkas lalu unggah "
-                "ulang; memuat ulang berkas yang sama tidak membuat data ganda.",
-                f"{len(rejected)} problems in rows that will be rejected. Fix them in the file and upload again; "
-                "loading the same file again creates no duplicates.",
-            )
-        )
-        st.dataframe(shown, hide_index=True, width="stretch")
-        charts.download(
-            shown,
-            "baris_ditolak",
-            lang,
-            f"rej_{report.written}",
-            label=t("Unduh laporan penolakan (CSV)", "Download rejection report (CSV)"),
-        )
-    else:
+    for notice in report.notices:  # they quote headers and sheet names from the files
+        st.text(notice)
+    if not report.rejected:
         st.success(t("Semua baris lolos pemeriksaan.", "Every row passed the checks."))
+        return
+    rejected = pd.DataFrame(report.rejected)
+    rejected["alasan"] = rejected["reason"] if lang == "id" else rejected["reason_en"]
+    rejected["sheet"] = rejected["sheet"].fillna("–")
+    shown = rejected[["file", "sheet", "row", "column", "value", "alasan"]].rename(
+        columns={
+            "file": t("Berkas", "File"),
+            "sheet": t("Lembar", "Sheet"),
+            "row": t("Baris", "Row"),
+            "column": t("Kolom", "Column"),
+            "value": t("Nilai", "Value"),
+            "alasan": t("Alasan", "Reason"),
+        }
+    )
+    st.error(
+        t(
+            f"{fmt.number(len(rejected), lang)} masalah pada baris yang akan ditolak. Perbaiki di berkas lalu "
+            "unggah ulang; memuat ulang berkas yang sama tidak membuat data ganda.",
+            f"{len(rejected)} problems in rows that will be rejected. Fix them in the file and upload again; "
+            "loading the same file again creates no duplicates.",
+        )
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+    charts.download(
+        shown,
+        "baris_ditolak",
+        lang,
+        f"rej_{report.written}",
+        label=t("Unduh laporan penolakan (CSV)", "Download rejection report (CSV)"),
+    )
 
 
-if files:
-    problems = [p for f in files if (p := _problem(f.name, f.getvalue()))]
-    if problems:
-        for p in problems:
-            st.error(p)
-        st.stop()
-    with tempfile.TemporaryDirectory() as tmp:
-        paths, names = [], {}
-        for i, f in enumerate(files):
-            # Each file in its own folder: two uploads may share a name (inovasi.csv from two regions).
-            path = Path(tmp) / str(i) / Path(f.name).name
-            path.parent.mkdir()
-            path.write_bytes(f.getvalue())
-            paths.append(path)
-            names[str(path)] = f.name
-        try:
-            check = run(paths, write=False, names=names)
-        except (ReadError, LoadError) as exc:
-            st.error(str(exc))
-            st.stop()
-        st.markdown(t("**Hasil pemeriksaan** (belum dimuat):", "**Check result** (not loaded yet):"))
-        _report(check)
-        loadable = sum(v["loaded"] for v in check.tables.values())
-        if loadable and st.button(
-            t(f"Muat {fmt.number(loadable, lang)} baris yang lolos", f"Load the {loadable} valid rows"), type="primary"
-        ):
-            try:
-                done = run(paths, write=True, names=names, user=ctx.viewer.name)
-            except (ReadError, LoadError) as exc:
-                st.error(str(exc))
-                st.stop()
-            st.success(
-                t(
-                    f"Dimuat sebagai muatan #{done.load_id}. Semua halaman kini memakai data baru.",
-                    f"Loaded as load #{done.load_id}. Every page now uses the new data.",
-                )
-            )
-            _report(done)
-
-st.subheader(t("3. Riwayat muatan", "3. Load history"))
-history = data.read("select id, waktu, pengguna, berkas, tabel, ditolak from muatan order by id desc")
-if history.empty:
-    st.caption(t("Belum ada muatan.", "No loads yet."))
-    st.stop()
-history_view = pd.DataFrame(
-    {
-        "#": history.id,
-        t("Waktu (UTC)", "Time (UTC)"): [f"{w:%Y-%m-%d %H:%M}" for w in history.waktu],
-        t("Oleh", "By"): history.pengguna,
-        t("Berkas", "Files"): [", ".join(f["name"] for f in json.loads(b)) for b in history.berkas],
-        t("Baris dimuat", "Rows loaded"): [sum(v["loaded"] for v in json.loads(x).values()) for x in history.tabel],
-        t("Baris ditolak", "Rows rejected"): history.ditolak,
-    }
-)
-st.dataframe(history_view, hide_index=True, width="stretch")
-load_id = st.selectbox(t("Lihat baris yang ditolak pada muatan", "See the rows rejected in load"), list(history.id))
-rejected = data.read(
-    "select berkas, lembar, baris, kolom, nilai, alasan, alasan_en from baris_ditolak where muatan_id = ? "
-    "order by berkas, lembar, baris",
-    [int(load_id)],
-)
-if rejected.empty:
-    st.caption(t("Tidak ada baris yang ditolak pada muatan ini.", "No rows were rejected in this load."))
-else:
-    st.dataframe(rejected.drop(columns="alasan_en" if lang == "id" else "alasan"), hide_index=True, width="stretch")
+def history_section(ctx: Ctx) -> None:
+    t, lang = ctx.t, ctx.lang
+    st.subheader(t("3. Riwayat muatan", "3. Load history"))
+    history = q.history(ctx)
+    if history.empty:
+        st.caption(t("Belum ada muatan.", "No loads yet."))
+        return
+    view = pd.DataFrame(
+        {
+            "#": history.id,
+            t("Waktu (UTC)", "Time (UTC)"): [f"{w:%Y-%m-%d %H:%M}" for w in history.waktu],
+            t("Oleh", "By"): history.pengguna,
+            t("Berkas", "Files"): history.berkas,
+            t("Baris dimuat", "Rows loaded"): history.dimuat,
+            t("Baris ditolak", "Rows rejected"): history.ditolak,
+        }
+    )
+    st.dataframe(view, hide_index=True, width="stretch")
+    load_id = st.selectbox(
+        t("Lihat baris yang ditolak pada muatan", "See the rows rejected in load"),
+        [int(i) for i in history.id],
+        format_func=lambda i: f"#{i}",
+    )
+    rejected = q.rejected(ctx, load_id)
+    if rejected.empty:
+        st.caption(t("Tidak ada baris yang ditolak pada muatan ini.", "No rows were rejected in this load."))
+        return
+    shown = rejected.drop(columns="alasan_en" if lang == "id" else "alasan").rename(
+        columns={
+            "berkas": t("Berkas", "File"),
+            "lembar": t("Lembar", "Sheet"),
+            "baris": t("Baris", "Row"),
+            "kolom": t("Kolom", "Column"),
+            "nilai": t("Nilai", "Value"),
+            "alasan": "Alasan",
+            "alasan_en": "Reason",
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
     charts.download(rejected, f"ditolak_muatan_{load_id}", lang, "hist")
+
+
+main()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,10 +15,47 @@ from dasbor import settings
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
+# How written values are compared: ONE rule, for the keys of enumerations (alias.csv, read here and
+# matched by the validator), urusan names and region names. It is defined here, in Python, and the
+# validator's SQL calls this same function as ``kunci(text)`` (``register_sql``) instead of a SQL
+# copy of it. A SQL copy cannot follow it: DuckDB has no NFKC (only nfc_normalize), its regex ``\s``
+# is ASCII only (which is how a copied rule came to reject "Non\u00a0Digital" while Python accepted
+# it) and its lower() follows other Unicode tables than Python's. SQL calls it once per distinct
+# text of an enumerated column (etl/validate.py, lookup_sql), a few dozen texts even in a national
+# batch, so a Python function costs nothing measurable there.
+_INVISIBLE = ("Cf", "Cc")  # format and control characters: zero-width space, soft hyphen, BOM, NUL
+_JOINERS = ("Pd", "Pc")  # dashes and connectors: - ‐ – — _ ‿, read like a space
+_MINUS = "\u2212"  # the minus sign, which word processors put for a hyphen
+_EDGE_JUNK = re.compile(r"^[\W_]+|[\W_]+$")  # anything but a letter or digit at either end
 
-def norm_key(value: str) -> str:
-    """Case-insensitive key with spaces, hyphens and underscores treated alike."""
-    return re.sub(r"[\s_\-]+", "_", str(value).strip().lower()).strip("_")
+
+def fold(value) -> str:
+    """Text as it is compared: NFKC (full-width ``ＤＩＧＩＴＡＬ`` → ``DIGITAL``, no-break and other
+    Unicode spaces → a space, ligatures spelt out, accents composed), case-folded, invisible
+    characters dropped, every run of whitespace (tabs, line breaks) one space, none at the ends."""
+    text = "".join(ch for ch in str(value) if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE)
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(text.split())
+
+
+def norm_key(value) -> str:
+    """The key of an enumerated value: ``fold`` with spaces, hyphens, dashes and underscores alike
+    (one ``_``), and no junk around it (quotes, dots, brackets, bullets), so ``Non Digital``,
+    ``non-digital``, ``NON_DIGITAL``, ``Non\u00a0Digital`` and ``"Ｎｏｎ–Ｄｉｇｉｔａｌ."`` are all
+    ``non_digital``. Also the SQL function ``kunci`` (``register_sql``)."""
+    text = "".join(
+        "_" if ch.isspace() or ch == _MINUS or unicodedata.category(ch) in _JOINERS else ch for ch in fold(value)
+    )
+    return _EDGE_JUNK.sub("", re.sub("_+", "_", text))
+
+
+def register_sql(con) -> None:
+    """Make ``kunci(text)`` in the DuckDB connection ``con`` this module's ``norm_key`` (NULL stays NULL)."""
+    import duckdb
+
+    with contextlib.suppress(duckdb.InvalidInputException):  # not registered yet
+        con.remove_function("kunci")
+    con.create_function("kunci", norm_key, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"), side_effects=False)
 
 
 @dataclass(frozen=True)
@@ -58,12 +97,13 @@ def alias_rows(data_dir: Path | None = None) -> list[dict[str, str]]:
         if path.exists():
             with open(path, encoding="utf-8-sig") as fh:
                 for row in csv.DictReader(fh):
-                    if row.get("domain") and row.get("nilai"):
+                    key = norm_key(row.get("nilai") or "")
+                    if row.get("domain") and key:
                         rows.append(
                             {
-                                "domain": row["domain"].strip(),
-                                "kunci": norm_key(row["nilai"]),
-                                "kanonik": row["kanonik"].strip(),
+                                "domain": norm_key(row["domain"]),
+                                "kunci": key,
+                                "kanonik": (row.get("kanonik") or "").strip(),
                             }
                         )
     return rows
@@ -77,8 +117,9 @@ _PREFIXES = (
 
 
 def _split(name: str) -> tuple[str | None, str]:
-    """('kabupaten', 'parepare') from 'Kab. Pare Pare': the level hint and a spacing-free core."""
-    text = re.sub(r"\s+", " ", name.strip().lower())
+    """('kabupaten', 'parepare') from 'Kab. Pare Pare': the level hint and a spacing-free core. The
+    text is compared as ``fold`` leaves it, the rule enumerations follow too."""
+    text = fold(name)
     hint = None
     for level, pattern in _PREFIXES:
         stripped = re.sub(pattern, "", text)
@@ -96,13 +137,14 @@ class RegionResolver:
         self.by_core: dict[str, list[Region]] = {}
         for r in regions():
             self.by_core.setdefault(_split(r.nama)[1], []).append(r)
+        # A nickname's key, read back as words, splits like a name written in a report ("kab_x": "Kab. X").
         self.nicknames = {
-            re.sub(r"[^0-9a-z]", "", a["kunci"]): a["kanonik"] for a in (aliases or []) if a["domain"] == "wilayah"
+            _split(a["kunci"].replace("_", " "))[1]: a["kanonik"] for a in (aliases or []) if a["domain"] == "wilayah"
         }
 
     def code(self, raw: str) -> str | None:
-        digits = re.sub(r"\s", "", str(raw))
-        match = re.fullmatch(r"(\d{2})(?:\.?(\d{2}))?", digits)
+        digits = "".join(fold(raw).split())  # full-width digits and no-break spaces too
+        match = re.fullmatch(r"([0-9]{2})(?:\.?([0-9]{2}))?", digits)
         if not match:
             return None
         code = match.group(1) + (f".{match.group(2)}" if match.group(2) else "")
@@ -136,7 +178,8 @@ class RegionResolver:
         return self._by_name(nama)
 
     def _by_name(self, nama: str) -> tuple[str | None, str, str]:
-        province = None
+        written, province = nama, None  # the officer's own words, quoted in the reasons
+        nama = fold(nama)  # a full-width comma is a comma
         if "," in nama:
             nama, province_text = (p.strip() for p in nama.split(",", 1))
             province = _split(province_text)[1]
@@ -156,8 +199,8 @@ class RegionResolver:
             listed = "; ".join(f"{c.label} ({c.kode})" for c in candidates)
             return (
                 None,
-                f"nama wilayah '{nama}' cocok dengan lebih dari satu wilayah: {listed}; tulis kodenya",
-                f"region name '{nama}' matches several regions: {listed}; give the code",
+                f"nama wilayah '{written}' cocok dengan lebih dari satu wilayah: {listed}; tulis kodenya",
+                f"region name '{written}' matches several regions: {listed}; give the code",
             )
         near = difflib.get_close_matches(core, list(self.by_core), n=3, cutoff=0.75)
         listed = "; ".join(f"{r.label} ({r.kode})" for k in near for r in self.by_core[k])
@@ -165,6 +208,6 @@ class RegionResolver:
         hint_en = f"; nearest: {listed}" if listed else ""
         return (
             None,
-            f"nama wilayah '{nama}' tidak dikenal{hint_id}",
-            f"unknown region name '{nama}'{hint_en}",
+            f"nama wilayah '{written}' tidak dikenal{hint_id}",
+            f"unknown region name '{written}'{hint_en}",
         )

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dasbor.reference import RegionResolver, alias_rows, norm_key, urusan_rows
+from dasbor.reference import RegionResolver, alias_rows, fold, norm_key, register_sql, urusan_rows
 from etl import rules
 from etl.contract import DOMAINS, LOAD_ORDER, TABLE_BY_NAME, Column, Table
 from etl.read import Sheet
@@ -47,9 +47,16 @@ def lit(text: str) -> str:
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((SQL_DIR / "parsers.sql").read_text(encoding="utf-8"))
     con.execute(rules.PREDIKAT_MACRO)
-    aliases = alias_rows()
-    con.register("_alias", pa.Table.from_pylist(aliases or [{"domain": "", "kunci": "", "kanonik": ""}]))
-    con.execute("create or replace temp table alias as select distinct on (domain, kunci) * from _alias")
+    # kunci(text): the key of an enumerated value, by the same rule (and function) that made the keys
+    # of alias.csv below.
+    register_sql(con)
+    # A spelling listed twice (shipped, then the data folder's own alias.csv): the later row wins.
+    aliases = [{**a, "urutan": n} for n, a in enumerate(alias_rows())]
+    con.register("_alias", pa.Table.from_pylist(aliases or [{"domain": "", "kunci": "", "kanonik": "", "urutan": 0}]))
+    con.execute(
+        "create or replace temp table alias as select distinct on (domain, kunci) domain, kunci, kanonik "
+        "from _alias order by domain, kunci, urutan desc"
+    )
     con.unregister("_alias")
 
 
@@ -142,7 +149,8 @@ def _map_urusan(con, name: str) -> None:
     values = con.execute(f"select distinct isi(urusan) from raw_{name} where isi(urusan) is not null")
     rows = []
     for (raw,) in values.fetchall():
-        match = re.fullmatch(r"(\d)\.?0?(\d{1,2})", raw.replace(" ", ""))
+        # A code as written (full-width digits and stray spaces too), else a name by the rule of keys.
+        match = re.fullmatch(r"([0-9])\.?0?([0-9]{1,2})", "".join(fold(raw).split()))
         code = f"{match.group(1)}.{int(match.group(2)):02d}" if match else None
         rows.append({"k": raw, "kode": by_code.get(code) or by_name.get(norm_key(raw))})
     schema = pa.schema([("k", pa.string()), ("kode", pa.string())])

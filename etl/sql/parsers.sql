@@ -99,6 +99,8 @@ create or replace macro parse_tanggal(s) as tanggal_dari_bersih(bersih_tanggal(s
 create or replace macro parse_angka(s) as angka_dari_bersih(bersih_angka(s));
 create or replace macro parse_uang(s) as uang_dari_bersih(bersih_angka(s));
 
--- Enumerated values: case-insensitive, spaces, hyphens and underscores alike.
-create or replace macro kunci(s) as
-    trim(regexp_replace(lower(trim(s)), '[\s_\-]+', '_', 'g'), '_');
+-- Enumerated values are matched by kunci(s), the key of a text (case, Unicode spaces, full-width
+-- letters, hyphens and underscores alike). It is not a macro here: it is dasbor/reference.norm_key,
+-- the one rule Python uses too, registered on the connection by etl/validate.prepare
+-- (dasbor/reference.register_sql). DuckDB has no NFKC and its regex \s is ASCII only, so a SQL copy
+-- of the rule would drift from Python's again.

@@ -12,7 +12,7 @@ from dasbor import access, auth, data, fmt, store
 from dasbor.access import Viewer
 from dasbor.filters import LIST_FILTERS, Filters
 from dasbor.i18n import label, options
-from dasbor.queries import common
+from dasbor.queries import common, publik
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -197,8 +197,11 @@ def _filter_form(ctx: Ctx) -> Filters:
     c = common.choices(str(data.snapshot()))
     f, t = ctx.filters, ctx.t
     # A region's account is offered its own regions only. The public sees every region's public
-    # innovations (Transparansi reads only inovasi_publik), so it is offered every region.
-    if ctx.viewer.role == "daerah":
+    # innovations (Transparansi reads only inovasi_publik), so it is offered the places holding any,
+    # a provincial government among them.
+    if ctx.viewer.role == "publik":
+        c = {**c, **publik.places()}
+    elif ctx.viewer.role == "daerah":
         mine = c["regions"][[access.sees(ctx.viewer, k) for k in c["regions"].kode]]
         provinces = set(mine.kode_provinsi) | {k for k in c["provinces"].kode if access.sees(ctx.viewer, k)}
         c = {**c, "regions": mine, "provinces": c["provinces"][c["provinces"].kode.isin(provinces)]}
@@ -220,7 +223,7 @@ def _filter_form(ctx: Ctx) -> Filters:
         )
         regs = c["regions"] if not provinsi else c["regions"][c["regions"].kode_provinsi == provinsi]
         reg_names = dict(zip(regs.kode, regs.nama, strict=True))
-        if provinsi and access.sees(ctx.viewer, provinsi):
+        if provinsi and (access.sees(ctx.viewer, provinsi) or provinsi in c.get("provincial", ())):
             reg_names = {provinsi: t("Pemerintah provinsi", "Provincial government"), **reg_names}
         wilayah = st.selectbox(
             t("Wilayah", "Region"),

@@ -50,10 +50,16 @@ RULES = (
     ),
     ("indeks_daerah.predikat is set", "select count(*) from {db}.indeks_daerah where predikat is null"),
     (
-        "inovasi_publik holds only public innovations from penetapan on",
-        "select count(*) from {db}.inovasi_publik p join {db}.inovasi i using (kode_inovasi) "
-        "join {db}.inovasi_status s using (kode_inovasi) where not i.publikasi or s.urutan_maks < "
-        + str(domain.order(domain.DECREE)),
+        # The definition of a public innovation (dasbor/queries/publik.py): marked public and reached
+        # penetapan or a later stage. Both ways: no row without it, no public innovation missing, and
+        # tahap_terjauh (which shows the reader why a row is there) is the furthest stage reached.
+        "inovasi_publik is exactly the innovations marked public that reached penetapan or a later stage",
+        "with rule as (select s.kode_inovasi, r.tahap from {db}.inovasi_status s join {db}.inovasi i "
+        "using (kode_inovasi) join {db}.tahap_ref r on r.urutan = s.urutan_maks and not r.keluar "
+        "where i.publikasi and s.urutan_maks >= " + str(domain.order(domain.DECREE)) + "), "
+        "listed as (select kode_inovasi, tahap_terjauh from {db}.inovasi_publik) "
+        "select (select count(*) from (from listed except all from rule)) "
+        "+ (select count(*) from (from rule except all from listed))",
     ),
     (
         "tahap_capai_lebar, tahap_keluar, evaluasi_terakhir and tahap_tunggu use inovasi_status's id_inovasi",

@@ -1,4 +1,7 @@
-"""Transparansi: what the regions innovate, at what stage, with what benefit; open to everyone."""
+"""Transparansi: what the regions innovate, at what stage, with what benefit; open to everyone.
+
+The page lays out only: every figure, its definition and its SQL live in ``dasbor/queries/publik.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,133 +13,161 @@ from dasbor.frame import page
 from dasbor.i18n import label
 from dasbor.queries import publik as q
 
-ctx = page("transparansi")
-t, lang = ctx.t, ctx.lang
 
-st.markdown(
-    t(
-        "Inovasi pelayanan publik dan tata kelola yang dijalankan pemerintah daerah. Di sini hanya inovasi yang boleh "
-        "dipublikasikan dan sudah ditetapkan dengan keputusan kepala daerah; usulan yang belum ditinjau atau tidak layak "
-        "hanya muncul sebagai angka. Tidak ada data pribadi.",
-        "Public-service and governance innovations run by regional governments. Only innovations cleared for publication "
-        "and set by a head-of-region decree are listed; proposals not yet reviewed or judged not feasible appear only as "
-        "counts. No personal data.",
+def main() -> None:
+    ctx = page("transparansi")
+    st.markdown(q.intro(ctx.lang))
+    proposals_section(ctx)
+    st.subheader(ctx.t("Inovasi publik", "Public innovations"))
+    search = st.text_input(
+        ctx.t(
+            "Cari inovasi publik: nama, perangkat daerah atau wilayah",
+            "Search public innovations: name, agency or region",
+        ),
+        key="cari_publik",
     )
-)
-total = q.totals(ctx.filters)
-search = st.session_state.get("cari_publik", "")
-public, n_public = q.rows(ctx.filters, search)
-cols = st.columns(4)
-cols[0].metric(
-    t("Semua usulan", "All proposals"),
-    fmt.number(total.usulan, lang),
-    help=t(
-        "Jumlah seluruh usulan, termasuk yang belum ditetapkan atau tidak layak (hanya angka).",
-        "All proposals, including those not yet set by decree or not feasible (counts only).",
-    ),
-)
-cols[1].metric(t("Ditetapkan", "Set by decree"), fmt.number(total.ditetapkan, lang))
-cols[2].metric(t("Diterapkan", "Implemented"), fmt.number(total.diterapkan, lang))
-n_listed = int(q.by_group(ctx.filters, "kelompok").jumlah.sum())
-cols[3].metric(t("Inovasi publik di daftar", "Public innovations listed"), fmt.number(n_listed, lang))
-if n_listed == 0:
-    ctx.empty(t("inovasi publik", "public innovations"), "public innovations")
-    st.stop()
+    found = q.counts(ctx.filters, search)
+    public_cards(ctx, found, search)
+    if int(found.publik) == 0:
+        if search.strip():
+            st.info(
+                ctx.t(
+                    f"Tidak ada inovasi publik yang cocok dengan '{fmt.md(search)}'.",
+                    f"No public innovation matches '{fmt.md(search)}'.",
+                )
+            )
+        else:
+            ctx.empty("inovasi publik", "public innovations")
+        return
+    charts_section(ctx, search)
+    list_section(ctx, search)
+    open_data_section(ctx, search)
 
-left, right = st.columns(2)
-for col, column, title, definition in (
-    (
-        left,
-        "kelompok",
-        t("Tahap inovasi publik", "Stage of public innovations"),
-        t(
-            "Pengelompokan Kemendagri: Inisiatif, Uji Coba, Penerapan; Dihentikan = tidak berjalan lagi.",
-            "Kemendagri's grouping: Initiative, Trial, Implementation; Stopped = no longer running.",
-        ),
-    ),
-    (
-        right,
-        "bentuk",
-        t("Bentuk inovasi publik", "Form of public innovations"),
-        t(
-            "Tata kelola pemerintahan, pelayanan publik, atau lainnya sesuai urusan.",
-            "Governance, public service, or other.",
-        ),
-    ),
-):
-    with col:
-        charts.counts_block(q.by_group(ctx.filters, column), column, title, definition, f"publik_{column}", lang, 280)
 
-st.subheader(t("Daftar inovasi publik", "Public innovations"))
-st.text_input(
-    t("Cari nama inovasi, perangkat daerah atau wilayah", "Search by name, agency or region"), key="cari_publik"
-)
-found = public
-if found.empty:
-    st.info(t(f"Tidak ada inovasi publik yang cocok dengan '{search}'.", f"No public innovation matches '{search}'."))
-if n_public > len(found):
-    st.caption(
+def card(ctx, column, key: str, value: int, note: str | None = None) -> None:
+    figure = q.FIGURES[key]
+    column.metric(figure.name(ctx.lang), fmt.number(value, ctx.lang), help=figure.definition(ctx.lang))
+    if note:
+        column.caption(note)
+
+
+def proposals_section(ctx) -> None:
+    """All proposals, counts only, as the sum of their disjoint parts."""
+    st.subheader(ctx.t("Usulan dari daerah (hanya angka)", "Proposals from the regions (counts only)"))
+    total = q.totals(ctx.filters)
+    cols = st.columns(5)
+    for col, key in zip(cols, ("usulan", "belum_ditetapkan", "tidak_layak", "dihentikan", "ditetapkan"), strict=True):
+        card(ctx, col, key, int(total[key]))
+    st.caption(q.breakdown(total, int(q.counts(ctx.filters).publik), ctx.lang))
+
+
+def public_cards(ctx, found: pd.Series, search: str) -> None:
+    """The public innovations: as many as the list and the CSV below hold."""
+    cols = st.columns(5)
+    for col, key in zip(cols[:2], ("publik", "diterapkan"), strict=True):
+        card(ctx, col, key, int(found[key]), q.undated(found, key, ctx.lang))
+    if search.strip():
+        n_all = fmt.number(int(q.counts(ctx.filters).publik), ctx.lang)
+        n = fmt.number(int(found.publik), ctx.lang)
+        cols[2].caption(
+            ctx.t(
+                f"Pencarian '{fmt.md(search)}' mempersempit inovasi publik, grafik, daftar dan CSV: {n} dari {n_all}.",
+                f"The search '{fmt.md(search)}' narrows the public innovations, charts, list and CSV: {n} of {n_all}.",
+            )
+        )
+
+
+def charts_section(ctx, search: str) -> None:
+    for col, (column, figure) in zip(st.columns(2), q.MIXES.items(), strict=True):
+        with col:
+            charts.counts_block(
+                q.by_group(ctx.filters, column, search),
+                column,
+                figure.name(ctx.lang),
+                figure.definition(ctx.lang),
+                f"publik_{column}",
+                ctx.lang,
+                280,
+            )
+
+
+def list_section(ctx, search: str) -> None:
+    t, lang = ctx.t, ctx.lang
+    st.subheader(t("Daftar inovasi publik", "List of public innovations"))
+    found, n_public = q.rows(ctx.filters, search)
+    if n_public > len(found):
+        st.caption(
+            t(
+                f"Menampilkan {fmt.number(len(found), lang)} terbaru dari {fmt.number(n_public, lang)}; CSV di bawah "
+                "memuat semuanya.",
+                f"Showing the newest {len(found):,} of {n_public:,}; the CSV below holds them all.",
+            )
+        )
+    no_date = t("tidak tercatat", "not recorded")
+    shown = pd.DataFrame(
+        {
+            t("Inovasi", "Innovation"): found.nama_inovasi,
+            t("Wilayah", "Region"): found.wilayah,
+            t("Perangkat daerah", "Agency"): found.perangkat_daerah,
+            t("Tahap", "Stage"): [label("tahap", s, lang) for s in found.tahap],
+            t("Tahap terjauh", "Furthest stage"): [label("tahap", s, lang) for s in found.tahap_terjauh],
+            t("Ditetapkan", "Decree"): [fmt.date(d, lang) if pd.notna(d) else no_date for d in found.tanggal_penetapan],
+            t("Diterapkan", "Implemented"): [fmt.date(d, lang) for d in found.tanggal_penerapan],
+            t("Evaluasi terakhir", "Latest evaluation"): [
+                label("hasil", h, lang) if isinstance(h, str) else "–" for h in found.hasil_evaluasi_terakhir
+            ],
+        }
+    )
+    picked = st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=360,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="publik_tabel",
+    )
+    rows_picked = picked.selection.rows if picked and picked.selection else []
+    if rows_picked:
+        one = found.iloc[rows_picked[0]]
+        st.subheader(fmt.md(one.nama_inovasi))  # headings render Markdown: report text is escaped
+        st.text(f"{one.wilayah}, {one.nama_provinsi} · {one.perangkat_daerah}")
+        if isinstance(one.deskripsi, str) and one.deskripsi:
+            st.text(one.deskripsi)  # report text is shown as text, never as Markdown or HTML
+
+
+def open_data_section(ctx, search: str) -> None:
+    t, lang = ctx.t, ctx.lang
+    st.subheader(t("Data terbuka", "Open data"))
+    loaded = q.loaded_at()
+    st.markdown(
         t(
-            f"Menampilkan {fmt.number(len(found), lang)} terbaru dari {fmt.number(n_public, lang)}; CSV di bawah "
-            "memuat semuanya.",
-            f"Showing the newest {len(found):,} of {n_public:,}; the CSV below holds them all.",
+            f"Unduh daftar di atas (sesuai filter dan pencarian) sebagai CSV, dengan kamus datanya. Lisensi: "
+            f"**{q.LICENCE}**: boleh dipakai dan disebarkan dengan menyebut sumbernya (Dasbor Inovasi Daerah). Data "
+            f"per {fmt.date(loaded, lang)}.",
+            f"Download the list above (as filtered and searched) as CSV, with its data dictionary. Licence: "
+            f"**{q.LICENCE}**: free to use and share with attribution (Dasbor Inovasi Daerah). Data as of "
+            f"{fmt.date(loaded, lang)}.",
         )
     )
-shown = pd.DataFrame(
-    {
-        t("Inovasi", "Innovation"): found.nama_inovasi,
-        t("Wilayah", "Region"): found.wilayah,
-        t("Perangkat daerah", "Agency"): found.perangkat_daerah,
-        t("Tahap", "Stage"): [label("tahap", s, lang) for s in found.tahap],
-        t("Ditetapkan", "Decree"): [fmt.date(d, lang) for d in found.tanggal_penetapan],
-        t("Diterapkan", "Implemented"): [fmt.date(d, lang) for d in found.tanggal_penerapan],
-        t("Evaluasi terakhir", "Latest evaluation"): [
-            label("hasil", h, lang) if isinstance(h, str) else "–" for h in found.hasil_evaluasi_terakhir
-        ],
-    }
-)
-picked = st.dataframe(
-    shown,
-    hide_index=True,
-    width="stretch",
-    height=360,
-    on_select="rerun",
-    selection_mode="single-row",
-    key="publik_tabel",
-)
-rows_picked = picked.selection.rows if picked and picked.selection else []
-if rows_picked:
-    one = found.iloc[rows_picked[0]]
-    st.subheader(fmt.md(one.nama_inovasi))  # headings render Markdown: report text is escaped
-    st.text(f"{one.wilayah}, {one.nama_provinsi} · {one.perangkat_daerah}")
-    if isinstance(one.deskripsi, str) and one.deskripsi:
-        st.text(one.deskripsi)  # report text is shown as text, never as Markdown or HTML
-
-st.subheader(t("Data terbuka", "Open data"))
-loaded = data.read("select dimuat_pada from info_data").dimuat_pada[0]
-st.markdown(
-    t(
-        f"Unduh daftar di atas (sesuai filter) sebagai CSV, dengan kamus datanya. Lisensi: **{q.LICENCE}**: boleh dipakai "
-        f"dan disebarkan dengan menyebut sumbernya (Dasbor Inovasi Daerah). Data per {fmt.date(loaded, lang)}.",
-        f"Download the list above (as filtered) as CSV, with its data dictionary. Licence: **{q.LICENCE}**: free to use "
-        f"and share with attribution (Dasbor Inovasi Daerah). Data as of {fmt.date(loaded, lang)}.",
+    dictionary = pd.DataFrame(q.DICTIONARY, columns=["kolom", "arti", "meaning"])
+    dictionary.loc[len(dictionary)] = ["(lisensi / licence)", q.LICENCE, f"data per {loaded:%Y-%m-%d}"]
+    c1, c2 = st.columns(2)
+    snapshot, filters = data.snapshot(), ctx.filters
+    c1.download_button(
+        t("Unduh CSV", "Download CSV"),
+        lambda: charts.csv_bytes(q.all_rows(filters, search, snapshot)),  # built on click: may be 700,000 rows
+        "inovasi_daerah_publik.csv",
+        "text/csv",
+        key="dl_publik",
     )
-)
-dictionary = pd.DataFrame(q.DICTIONARY, columns=["kolom", "arti", "meaning"])
-dictionary.loc[len(dictionary)] = ["(lisensi / licence)", q.LICENCE, f"data per {loaded:%Y-%m-%d}"]
-c1, c2 = st.columns(2)
-snapshot = data.snapshot()
-c1.download_button(
-    t("Unduh CSV", "Download CSV"),
-    lambda: charts.csv_bytes(q.all_rows(ctx.filters, search, snapshot)),  # built on click: may be 700,000 rows
-    "inovasi_daerah_publik.csv",
-    "text/csv",
-    key="dl_publik",
-)
-c2.download_button(
-    t("Unduh kamus data (CSV)", "Download data dictionary (CSV)"),
-    charts.csv_bytes(dictionary),
-    "kamus_data.csv",
-    "text/csv",
-    key="dl_kamus",
-)
+    c2.download_button(
+        t("Unduh kamus data (CSV)", "Download data dictionary (CSV)"),
+        charts.csv_bytes(dictionary),
+        "kamus_data.csv",
+        "text/csv",
+        key="dl_kamus",
+    )
+
+
+main()

@@ -207,9 +207,14 @@ from _riwayat as h
 join _inovasi as i using (id_inovasi)
 join _nomor_tahap as r on r.nomor = h.nomor_keluar;
 
--- The only table the public page reads: innovations marked public and set by decree or later,
--- with public-safe columns only (no proposer, no internal notes, no document numbers). Rejected and
--- unreviewed proposals never appear here; the public sees them only as counts.
+-- The only table the public page reads: the public innovations, with public-safe columns only (no
+-- proposer, no internal notes, no document numbers). A public innovation is marked public
+-- (publikasi = ya) AND reached the decree stage or a later one, stopped afterwards or not: in the
+-- stage model a later stage follows the decree, so it implies one even when the region reported no
+-- decree row or date (tanggal_penetapan is null then; tahap_terjauh says how far it got). Why this
+-- and not "has a decree date": dasbor/queries/publik.py, which states the definition on the page;
+-- etl/checks.py holds this table to it both ways. Rejected, unreviewed and undecreed proposals never
+-- appear here; the public sees them only as counts.
 create or replace table inovasi_publik as
 with final as (
     select
@@ -228,6 +233,7 @@ with final as (
         s.tahun_usulan,
         s.tahap,
         s.kelompok,
+        terjauh.tahap as tahap_terjauh,
         s.tanggal_penetapan,
         s.tanggal_penerapan,
         s.status_lanjut,
@@ -237,7 +243,9 @@ with final as (
     from inovasi_status as s
     join inovasi as i using (kode_inovasi)
     join wilayah as w on w.kode = s.kode_wilayah
-    where i.publikasi and s.urutan_maks >= ${urutan_penetapan}  -- set by decree or later
+    -- the furthest flow stage reached (non-exit stages are numbered 1..n, one each)
+    join tahap_ref as terjauh on terjauh.urutan = s.urutan_maks and not terjauh.keluar
+    where i.publikasi and s.urutan_maks >= ${urutan_penetapan}  -- the decree or a later stage
 )
 
 select * from final;

@@ -6,10 +6,10 @@ are all made from this list, so they cannot drift apart.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from dasbor import domain
+from dasbor.reference import norm_key
 
 STAGES = domain.CODES
 EXITS = domain.EXITS
@@ -464,8 +464,9 @@ LOAD_ORDER = ("inovasi", "tahapan", "evaluasi", "penghargaan", "indeks_daerah", 
 
 
 def header_key(text: str) -> str:
-    """Headers match ignoring case, spaces, underscores, hyphens and a required-mark asterisk."""
-    return re.sub(r"[\s_\-*]+", "", str(text).replace("\ufeff", "").lower())
+    """Headers match by the one normalisation rule (``dasbor.reference.norm_key``: case, Unicode
+    spaces, full-width letters, hyphens), ignoring underscores and a required-mark asterisk too."""
+    return norm_key(str(text).replace("*", " ")).replace("_", "")
 
 
 def table_for(stem: str) -> Table | None:

@@ -24,10 +24,6 @@ from etl.read import Sheet
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 
-class ValidationError(Exception):
-    """Validation itself could not run (not: some rows are invalid)."""
-
-
 @dataclass
 class Batch:
     """The outcome of validation, held as temp tables ``v_<table>`` in ``con``."""

@@ -170,3 +170,12 @@ def test_pasted_spellings_load_as_their_values(tmp_path):
     assert set(loaded.inisiator) == {"perangkat_daerah"}
     assert set(loaded.kode_wilayah) == {"71.07"}
     assert set(loaded.urusan) == {"1.02"}
+
+
+def test_headers_follow_the_same_rule():
+    """Column headers are keys too: full-width letters, no-break spaces and a BOM do not hide a column."""
+    from etl.contract import header_key
+
+    for header in ("kode_inovasi", "Kode Inovasi*", "\ufeffKODE-INOVASI", "ｋｏｄｅ　ｉｎｏｖａｓｉ", "Kode\u00a0Inovasi"):
+        assert header_key(header) == "kodeinovasi", header
+    assert header_key("kode wilayah") != header_key("kode inovasi")

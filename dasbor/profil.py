@@ -104,7 +104,7 @@ def region_rows(ctx: Ctx, table: pd.DataFrame, stage_name: str, sort: str) -> tu
         "interval": t("Interval 95% (Wilson)", "95% interval (Wilson)"),
         "batas": t("Batas wajar 95%", "95% control range"),
         "banding": t("Dibanding klaster", "Against cluster"),
-        "per_100rb": t("Usulan per 100.000 penduduk", "Proposals per 100,000 people"),
+        "per_100rb": q.PER_CAPITA.name(lang),
         "iid": t("IID terakhir", "Latest IID"),
         "penghargaan": t("Penghargaan", "Awards"),
     }
@@ -196,7 +196,7 @@ def index_and_awards(ctx: Ctx, cluster: str) -> None:
     t, lang = ctx.t, ctx.lang
     iid = q.iid_years(ctx.viewer, cluster, ctx.filters.provinsi)
     awards = q.awards(ctx.viewer, cluster, ctx.filters.provinsi)
-    st.subheader(t("Indeks Inovasi Daerah (IID) per tahun", "Regional Innovation Index (IID) by year"))
+    st.subheader(q.IID.name(lang))
     filter_notice(
         ctx,
         q.ignored(ctx.filters, q.REGION_FACTS_IGNORE),
@@ -215,22 +215,13 @@ def index_and_awards(ctx: Ctx, cluster: str) -> None:
             )
         )
     else:
-        st.caption(
-            t(
-                "Skor 0–100 dari Kemendagri (Permendagri 104/2018) dengan predikatnya: Sangat Inovatif 60,01–100; "
-                "Inovatif 35,00–60,00; Kurang Inovatif 0,01–34,99; Tidak Dapat Dinilai 0. Sel berisi skor "
-                "(predikat), atau predikatnya saja bila skornya tidak dilaporkan.",
-                "Kemendagri's 0–100 score (Permendagri 104/2018) with its rating: Very innovative 60.01–100; Innovative "
-                "35.00–60.00; Less innovative 0.01–34.99; Cannot be assessed 0. Cells hold score (rating), or the "
-                "rating alone when no score was reported.",
-            )
-        )
+        st.caption(q.IID.definition(lang))
         iid["nilai"] = [iid_cell(s, p, None, lang) for s, p in zip(iid.skor, iid.predikat, strict=True)]
         wide = iid.pivot_table(index="nama", columns="tahun", values="nilai", aggfunc="first").reset_index()
         wide = wide.fillna("–")
         wide.columns = [t("Wilayah", "Region") if c == "nama" else str(c) for c in wide.columns]
         charts.table_block(wide, f"iid_{cluster}", lang, key=f"iid_{cluster}", expanded=True)
-    st.subheader(t("Penghargaan", "Awards"))
+    st.subheader(q.AWARDS.name(lang))
     if awards.empty:
         st.info(
             t(
@@ -239,14 +230,7 @@ def index_and_awards(ctx: Ctx, cluster: str) -> None:
             )
         )
     else:
-        st.caption(
-            t(
-                "IGA (Kemendagri), KIPP (KemenPANRB), Inagara (LAN) dan lainnya, terbaru di atas. Nama inovasi "
-                "wilayah lain hanya tampil bila inovasinya terbuka untuk publik.",
-                "IGA (Kemendagri), KIPP (KemenPANRB), Inagara (LAN) and others, newest first. Another region's "
-                "innovation is named only when it is open to the public.",
-            )
-        )
+        st.caption(q.AWARDS.definition(lang))
         closed = t("(tidak dipublikasikan)", "(not published)")
         names = [
             closed if shut else (n if isinstance(n, str) else "–")

@@ -8,13 +8,109 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dasbor import data, domain, stats
+from dasbor import data, domain, fmt, stats
 from dasbor.access import NATIONAL, UNRESTRICTED, Viewer, scope_sql
+from dasbor.figures import define
 from dasbor.filters import Filters
 from dasbor.frame import Ctx
 
 CLUSTERS = domain.CLUSTERS
 TARGET_STAGES = domain.TARGETS
+
+
+def _predikat_bands(lang: str) -> str:
+    from dasbor.i18n import label
+
+    return "; ".join(
+        f"{label('predikat', name, lang)} "
+        + (fmt.number(lo, lang, 0) if lo == hi else f"{fmt.number(lo, lang, 2)}–{fmt.number(hi, lang, 2)}")
+        for name, lo, hi in domain.PREDIKAT_BANDS[::-1]
+    )
+
+
+SHARE = define(
+    "wilayah.proporsi",
+    ("Proporsi yang mencapai tahap", "Share that reached the stage"),
+    (
+        "Dari usulan kohort wilayah itu (tahun usulan sesuai filter), bagian yang pernah mencapai tahap yang dipilih "
+        "atau tahap sesudahnya (tahap yang dilewati dihitung terlewati).",
+        "Of the region's cohort of proposals (proposal years as filtered), the share that ever reached the chosen "
+        "stage or a later one (a skipped stage counts as passed).",
+    ),
+    ("persen usulan", "percent of proposals"),
+)
+VERDICT = define(
+    "wilayah.dibanding_klaster",
+    ("Dibanding klaster", "Against cluster"),
+    (
+        "'Lebih tinggi' atau 'Lebih rendah' bila jumlah usulan wilayah itu yang mencapai tahap yang dipilih berada di "
+        "luar batas kendali 95% diagram corong di sekitar proporsi gabungan klaster, pada jumlah usulannya (peluang "
+        "binomial eksak; bila sebaran antarwilayah lebih lebar dari kebetulan, skor z dengan penyesuaian "
+        "over-dispersi); di dalamnya 'Serupa'. Klaster = semua wilayah setingkat (di provinsi yang dipilih, bila ada), "
+        "sama untuk setiap peran. Uji yang sama dipakai tabel, diagram corong dan grafik interval.",
+        "'Higher' or 'Lower' when the region's count that reached the chosen stage lies outside the funnel plot's 95% "
+        "control limits around the cluster's pooled share, given its number of proposals (exact binomial probability; "
+        "when regions spread more than chance allows, a z-score with the over-dispersion adjustment); inside them "
+        "'Similar'. Cluster = every region of the same level (in the chosen province, if any), the same for every "
+        "role. The table, the funnel plot and the interval chart use this same test.",
+    ),
+    ("putusan", "verdict"),
+)
+PER_CAPITA = define(
+    "wilayah.per_100rb",
+    ("Usulan per 100.000 penduduk", "Proposals per 100,000 people"),
+    (
+        "Usulan kohort dibagi jumlah penduduk wilayah (tahun penduduk terbaru yang dimuat), dikali 100.000.",
+        "The cohort's proposals divided by the region's population (latest population year loaded), times 100,000.",
+    ),
+    ("usulan per 100.000 penduduk", "proposals per 100,000 people"),
+)
+FUNNEL = define(
+    "wilayah.diagram_corong",
+    ("Diagram corong", "Funnel plot"),
+    (
+        "Setiap titik satu wilayah, makin ke kanan makin banyak usulannya. Garis hitam = proporsi gabungan klaster; "
+        "garis putus-putus = batas 95%, titik-titik = batas 99,8%. Wilayah kecil wajar berada jauh dari garis tengah; "
+        "sekitar 1 dari 20 wilayah keluar batas 95% karena kebetulan saja.",
+        "Each point is one region; further right means more proposals. Black line = the cluster's pooled share; "
+        "dashed lines = 95% limits, dotted lines = 99.8%. Small regions naturally lie far from the centre; about 1 "
+        "region in 20 falls outside 95% by chance alone.",
+    ),
+    ("persen usulan", "percent of proposals"),
+)
+OUTSIDE = define(
+    "wilayah.di_luar_batas",
+    ("Wilayah di luar batas klaster", "Regions outside the cluster's limits"),
+    (
+        "Titik = proporsi wilayah, garis abu-abu = batas wajar 95% pada jumlah usulannya, garis tegak = proporsi "
+        "klaster. Hanya wilayah yang lebih tinggi atau lebih rendah; selebihnya serupa.",
+        "Point = the region's share, grey bar = the 95% control range at its number of proposals, vertical line = "
+        "cluster share. Only regions that are higher or lower; the rest are similar.",
+    ),
+    ("persen usulan", "percent of proposals"),
+)
+IID = define(
+    "wilayah.iid",
+    ("Indeks Inovasi Daerah (IID) per tahun", "Regional Innovation Index (IID) by year"),
+    (
+        f"Skor 0–100 dari Kemendagri (Permendagri 104/2018) dengan predikatnya: {_predikat_bands('id')}. Sel berisi "
+        "skor (predikat), atau predikatnya saja bila skornya tidak dilaporkan.",
+        f"Kemendagri's 0–100 score (Permendagri 104/2018) with its rating: {_predikat_bands('en')}. Cells hold score "
+        "(rating), or the rating alone when no score was reported.",
+    ),
+    ("skor 0–100", "score 0–100"),
+)
+AWARDS = define(
+    "wilayah.penghargaan",
+    ("Penghargaan", "Awards"),
+    (
+        "Penghargaan wilayah klaster: IGA (Kemendagri), KIPP (KemenPANRB), Inagara (LAN) dan lainnya, terbaru di "
+        "atas. Nama inovasi wilayah lain hanya tampil bila inovasinya terbuka untuk publik.",
+        "Awards of the cluster's regions: IGA (Kemendagri), KIPP (KemenPANRB), Inagara (LAN) and others, newest "
+        "first. Another region's innovation is named only when it is open to the public.",
+    ),
+    ("penghargaan", "awards"),
+)
 
 
 # The cohort (every figure of the table, the funnel and the profile) does not apply these filters:

@@ -14,8 +14,13 @@ import streamlit as st
 from dasbor import domain
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-# One colour per stage wherever stages are drawn (Okabe–Ito, then grey for what left the flow).
-STAGE_COLOURS = {code: OKABE_ITO[i % len(OKABE_ITO)] for i, code in enumerate(domain.FLOW)}
+# One colour per stage wherever stages are drawn: the stages are ordered, so a sequential scale
+# (viridis, safe for colour-blind readers and in greyscale) from the first stage (light) to the last
+# (dark); grey for what left the flow.
+_VIRIDIS = ("#fde725", "#a0da39", "#4ac16d", "#1fa187", "#277f8e", "#365c8d", "#46327e", "#440154")
+STAGE_COLOURS = {
+    code: _VIRIDIS[round(i * (len(_VIRIDIS) - 1) / max(1, len(domain.FLOW) - 1))] for i, code in enumerate(domain.FLOW)
+}
 EXIT_COLOUR = "#999999"
 
 

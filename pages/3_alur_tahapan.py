@@ -178,7 +178,7 @@ def funnel_section(ctx) -> None:
             if r.dari_urutan == r.dari_urutan
             else "–",
             t("Jumlah", "Count"): fmt.number(r.jumlah, lang),
-            t("Bagian kohort", "Share of cohort"): fmt.percent(r.jumlah / cohort, lang) if cohort else "–",
+            t("Bagian kohort", "Share of cohort"): pct(r.jumlah / cohort) if cohort else "–",
         }
         for r in exits.itertuples()
     ]
@@ -199,6 +199,9 @@ def funnel_section(ctx) -> None:
         lang,
     )
     if exit_rows:
+        st.caption(
+            t("Jalan keluar dari kohort, menurut tahap yang ditinggalkan", "Exits from the cohort, by the stage left")
+        )
         st.dataframe(pd.DataFrame(exit_rows), hide_index=True, width="content")
     ctx.not_applied(q.COHORT_IGNORES, *q.COHORT_WHY)
 
@@ -315,6 +318,7 @@ def wip_section(ctx, view, start, end, snapshot) -> None:
                 mode="markers",
                 name=name,
                 marker={"color": colours[b], "symbol": symbols[b], "size": 8, "line": {"width": 0.5, "color": "#333"}},
+                showlegend=True,  # the band's name, also when only one band has points
                 customdata=part[["nama_inovasi", "wilayah", "kode_inovasi"]],
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{y} hari<extra></extra>",
             )

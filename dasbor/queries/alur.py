@@ -275,11 +275,13 @@ def funnel(ctx: Ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
     )
     exits = data.read(
         f"""
-        select k.keluar, k.dari_urutan, count(*) as jumlah
-        from tahap_keluar k {Filters.status_join(where, "k")}
-        where {where} group by all
+        select * from (
+            select k.keluar, k.dari_urutan, count(*) as jumlah
+            from tahap_keluar k {Filters.status_join(where, "k")}
+            where {where} group by all
+        ) order by keluar <> ?, dari_urutan nulls last
         """,
-        params,
+        [*params, domain.NOT_FEASIBLE],
     )
     return reach, exits
 

@@ -28,10 +28,9 @@ def cfd(ctx: Ctx) -> None:
     # Stacked from the bottom: those that left, then the last stage up to the first, so each band
     # sits in its stage's own colour and the stack's top is every proposal that had arrived.
     for band in (q.EXITED, *reversed(domain.FLOW)):
-        part = frame[frame.band == band]
         fig.add_scatter(
-            x=part.periode,
-            y=part.n,
+            x=frame.periode,
+            y=frame[band],
             mode="lines",
             name=names[band],
             line={"width": 0.5, "color": charts.stage_colour(band)},
@@ -41,8 +40,7 @@ def cfd(ctx: Ctx) -> None:
     fig.update_layout(legend={"traceorder": "reversed"})
     fig.update_yaxes(title=t("Inovasi (ditumpuk menurut tahap)", "Innovations (stacked by stage)"))
     fig.update_xaxes(tickformat="%b %Y" if lang == "en" else "%m/%Y")
-    wide = frame.pivot(index="periode", columns="band", values="n")
-    wide = wide[[*domain.FLOW, q.EXITED]].rename(columns=names).reset_index()
+    wide = frame.rename(columns=names)
     charts.block(
         q.CFD.name(lang),
         q.CFD.definition(lang),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 from babel import Locale
@@ -34,17 +34,30 @@ def _missing(value) -> bool:
         return False
 
 
+# Formatting is pure, and a page formats the same few thousand values on every rerun (a table of
+# 416 regions, their IID by year): remembered, a rerun costs a lookup per cell instead of Babel's
+# formatting (0.1 s of Perbandingan Wilayah's 0.3 s at 100,000 innovations).
+@lru_cache(maxsize=65_536)
+def _number(value, lang: str, digits: int) -> str:
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=_pattern(pattern), locale=_locale(lang))
+
+
+@lru_cache(maxsize=65_536)
+def _percent(value, lang: str, digits: int) -> str:
+    return format_percent(value, format=_pattern("#,##0." + "0" * digits + "%"), locale=_locale(lang))
+
+
 def number(value, lang: str = "id", digits: int = 0) -> str:
     if _missing(value):
         return "–"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=_pattern(pattern), locale=_locale(lang))
+    return _number(value, lang, digits)
 
 
 def percent(value, lang: str = "id", digits: int = 1) -> str:
     if _missing(value):
         return "–"
-    return format_percent(value, format=_pattern("#,##0." + "0" * digits + "%"), locale=_locale(lang))
+    return _percent(value, lang, digits)
 
 
 def rupiah(value, lang: str = "id") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -173,14 +174,14 @@ def main() -> None:
             cliponaxis=False,  # regions at 0% or 100% stay visible
             name=name,
             legendgroup=verdict,
-            customdata=list(
-                zip(
-                    part.nama,
+            # one array, not a list of tuples: Plotly checks a list cell by cell
+            customdata=np.column_stack(
+                [
+                    part.nama.to_numpy(dtype=object),
                     [fmt.number(k, lang) for k in part.k],
                     [fmt.percent(p, lang) for p in part.proporsi],
                     [f"{label('verdict', verdict, lang)} ({profil.position_label(d, lang)})" for d in part.di_luar],
-                    strict=True,
-                )
+                ]
             ),
             hovertemplate="%{customdata[0]}<br>%{customdata[1]} / %{x} = %{customdata[2]}<br>%{customdata[3]}<extra></extra>",
         )
@@ -281,17 +282,30 @@ def main() -> None:
                 marker={"symbol": symbol, "size": 11, "color": colour, "line": {"width": 0.5, "color": "#333"}},
                 name=name,
                 legendgroup=verdict,
-                customdata=list(
-                    zip(
-                        part.nama,
+                customdata=np.column_stack(
+                    [
+                        part.nama.to_numpy(dtype=object),
                         [fmt.percent(p, lang) for p in part.proporsi],
                         [profil.share_range(lo, hi, lang) for lo, hi in zip(part.batas_lo, part.batas_hi, strict=True)],
-                        strict=True,
-                    )
+                    ]
                 ),
                 hovertemplate="%{customdata[0]}: %{customdata[1]} (%{customdata[2]})<extra></extra>",
             )
-        fig.add_vline(x=theta, line={"color": "#000", "width": 1.5})
+        # a layout shape, not add_vline (which copies the figure)
+        fig.update_layout(
+            shapes=[
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "x0": theta,
+                    "x1": theta,
+                    "yref": "y domain",
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#000", "width": 1.5},
+                }
+            ]
+        )
         fig.update_xaxes(tickformat=".0%", range=[0, 1.02], title=t("Proporsi", "Share"))
         fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=list(clear.label))
         capped = (

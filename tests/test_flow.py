@@ -144,8 +144,7 @@ def test_throughput_keeps_empty_months(flow):
 
 
 def test_cumulative_flow_bands_never_go_below_zero_and_add_up_to_every_arrival(flow):
-    cfd = alur.cfd(flow, "month")
-    wide = cfd.pivot(index="periode", columns="band", values="n")
+    wide = alur.cfd(flow, "month").set_index("periode")
     assert (wide.to_numpy() >= 0).all()
     assert (np.diff(wide.sum(axis=1).to_numpy()) >= 0).all()  # arrivals never go down
     last = wide.iloc[-1]
@@ -171,7 +170,7 @@ def test_cumulative_flow_paints_each_stage_in_its_own_band(tmp_path):
     write_csv(tmp_path, "tahapan.csv", ["kode_inovasi", "tahap", "tanggal"], [["G", t, d] for t, d in steps])
     assert run([tmp_path], write=True).exit_code == 0
     ctx = Ctx("alur", "id", Filters(), NATIONAL)
-    wide = alur.cfd(ctx, "month").pivot(index="periode", columns="band", values="n")
+    wide = alur.cfd(ctx, "month").set_index("periode")
     where = {f"{p:%Y-%m}": row[row > 0].to_dict() for p, row in wide.iterrows()}
     assert where["2021-01"] == where["2021-03"] == {"usulan": 1}
     assert where["2021-04"] == where["2021-07"] == {"uji_coba": 1}

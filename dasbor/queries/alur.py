@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -328,8 +329,8 @@ def throughput_view(flow: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
 
 
 def cfd(ctx: Ctx, grain: str) -> pd.DataFrame:
-    """Per period: how many innovations were in each flow stage at the period's end (``band`` is the
-    stage code, or ``EXITED`` for those that had left), as ``periode, band, n``.
+    """Per period (``periode``): how many innovations were in each flow stage at the period's end (a
+    column per stage code) and how many had left (column ``EXITED``).
 
     In stage k at time t = reached stage k (or a later one) by t, not reached stage k+1 by t, and not
     left the flow from stage k by t. Cumulative counts of reaching each stage nest (``capai_k``), so
@@ -380,17 +381,20 @@ def cfd(ctx: Ctx, grain: str) -> pd.DataFrame:
 
 
 def cfd_bands(cumulative: pd.DataFrame) -> pd.DataFrame:
-    """Bands from cumulative counts (``periode, urutan, capai, keluar``): see ``cfd``."""
+    """Bands from cumulative counts (``periode, urutan, capai, keluar``), one row per period and a
+    column per band (the flow stages, then ``EXITED``): see ``cfd``."""
+    bands = [*domain.FLOW, EXITED]
     if cumulative.empty:
-        return pd.DataFrame({"periode": [], "band": [], "n": []})
-    wide = cumulative.pivot(index="periode", columns="urutan", values="capai").astype("int64")
-    gone = cumulative.pivot(index="periode", columns="urutan", values="keluar").astype("int64")
-    parts = []
-    for k, code in enumerate(domain.FLOW, start=1):
-        later = wide[k + 1] if k < len(domain.FLOW) else 0
-        parts.append(pd.DataFrame({"periode": wide.index, "band": code, "n": wide[k] - later - gone[k]}))
-    parts.append(pd.DataFrame({"periode": wide.index, "band": EXITED, "n": gone.sum(axis=1)}))
-    return pd.concat(parts, ignore_index=True)
+        return pd.DataFrame({"periode": [], **{b: [] for b in bands}})
+    wide = cumulative.pivot(index="periode", columns="urutan", values=["capai", "keluar"])
+    reached, gone = wide["capai"].to_numpy(dtype="int64"), wide["keluar"].to_numpy(dtype="int64")
+    later = np.zeros_like(reached)
+    later[:, :-1] = reached[:, 1:]  # reached the next stage (none after the last)
+    inside = reached - later - gone
+    out = pd.DataFrame(inside, columns=list(domain.FLOW))
+    out[EXITED] = gone.sum(axis=1)
+    out.insert(0, "periode", wide.index.to_numpy())
+    return out
 
 
 def _reached(stage: str) -> str:

@@ -217,8 +217,11 @@ def index_and_awards(ctx: Ctx, cluster: str) -> None:
     else:
         st.caption(q.IID.definition(lang))
         iid["nilai"] = [iid_cell(s, p, None, lang) for s, p in zip(iid.skor, iid.predikat, strict=True)]
-        wide = iid.pivot_table(index="nama", columns="tahun", values="nilai", aggfunc="first").reset_index()
-        wide = wide.fillna("–")
+        # one row per region code (two regions may share a name), named afterwards, by name
+        wide = iid.pivot(index="kode", columns="tahun", values="nilai").fillna("–")
+        names = iid.drop_duplicates("kode").set_index("kode").nama
+        wide.insert(0, "nama", names.reindex(wide.index).to_numpy())
+        wide = wide.sort_values("nama", kind="stable").reset_index(drop=True)
         wide.columns = [t("Wilayah", "Region") if c == "nama" else str(c) for c in wide.columns]
         charts.table_block(wide, f"iid_{cluster}", lang, key=f"iid_{cluster}", expanded=True)
     st.subheader(q.AWARDS.name(lang))

@@ -60,7 +60,10 @@ def all_figures() -> list[Figure]:
     """Every figure of every page, in page order."""
     for name in QUERY_MODULES:
         importlib.import_module(f"dasbor.queries.{name}")
-    return list(REGISTRY.values())
+    # page order, then declaration order within a module, whichever module was imported first
+    rank = {f"dasbor.queries.{name}": i for i, name in enumerate(QUERY_MODULES)}
+    every = list(REGISTRY.values())
+    return sorted(every, key=lambda f: (rank.get(f.module, len(rank)), every.index(f)))
 
 
 def markdown() -> str:

@@ -41,6 +41,20 @@ class Column:
     lo: float | None = None
     hi: float | None = None
     private: bool = False
+    max_len: int | None = None  # text and code columns: the longest cell accepted, in characters
+    multiline: bool = False  # whether a cell may hold line breaks and tabs (other control characters never)
+
+    def limits(self) -> str:
+        """The length and line rule of a text or code column, in both languages (the kamus sheet)."""
+        if self.max_len is None:
+            return ""
+        n = f"{self.max_len:,}"
+        if self.multiline:
+            return (
+                f"≤ {n.replace(',', '.')} karakter; boleh ganti baris dan tab / "
+                f"≤ {n} characters; line breaks and tabs allowed"
+            )
+        return f"≤ {n.replace(',', '.')} karakter, satu baris / ≤ {n} characters, one line"
 
     def accepted(self) -> str:
         if self.domain:
@@ -70,7 +84,17 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
+# The longest cell a text or code column takes unless it says otherwise: long enough for any real
+# title, agency or code, short enough that a pasted document or a broken export is caught.
+MAX_LEN = {"kode": 100, "teks": 300}
+# Columns holding codes: a number typed there is a code that lost its zeros (etl.read), and the
+# template formats them as text so that Excel leaves them alone (etl.template).
+CODE_KINDS = ("kode", "wilayah_kode", "urusan")
+
+
 def C(name, en, kind, required, help_id, help_en, example, **kw) -> Column:  # noqa: N802
+    if kind in MAX_LEN:
+        kw.setdefault("max_len", MAX_LEN[kind])
     return Column(name, en, kind, required, help_id, help_en, example, **kw)
 
 
@@ -162,8 +186,19 @@ TABLES: tuple[Table, ...] = (
                 "Proposer's name (personal data, never public)",
                 "Budi Santoso",
                 private=True,
+                max_len=200,
             ),
-            C("deskripsi", "description", "teks", False, "Uraian singkat", "Short description", ""),
+            C(
+                "deskripsi",
+                "description",
+                "teks",
+                False,
+                "Uraian singkat",
+                "Short description",
+                "",
+                max_len=5000,
+                multiline=True,
+            ),
             C(
                 "replikasi_dari",
                 "replicates",
@@ -257,6 +292,7 @@ TABLES: tuple[Table, ...] = (
                 "Nomor dokumen, mis. nomor SK",
                 "Document number, e.g. the decree number",
                 "188.45/12/2018",
+                max_len=200,
             ),
             C(
                 "catatan",
@@ -267,6 +303,8 @@ TABLES: tuple[Table, ...] = (
                 "Internal note (never public)",
                 "",
                 private=True,
+                max_len=2000,
+                multiline=True,
             ),
         ),
         "Riwayat tahapan; tanggal yang lebih akhir untuk tahap yang sama menggantikan",
@@ -395,7 +433,16 @@ TABLES: tuple[Table, ...] = (
             ),
             C("ajang", "competition", "enum", True, "Ajang penghargaan", "Competition", "KIPP", domain="ajang"),
             C("tahun", "year", "tahun", True, "Tahun penghargaan", "Year", "2014"),
-            C("kategori", "category", "teks", False, "Kategori atau klaster", "Category or cluster", "Kabupaten"),
+            C(
+                "kategori",
+                "category",
+                "teks",
+                False,
+                "Kategori atau klaster",
+                "Category or cluster",
+                "Kabupaten",
+                max_len=200,
+            ),
             C(
                 "capaian",
                 "achievement",
@@ -404,6 +451,7 @@ TABLES: tuple[Table, ...] = (
                 "Capaian, mis. Top 99, Terinovatif",
                 "Achievement, e.g. Top 99",
                 "Top 25",
+                max_len=200,
             ),
         ),
         "Penghargaan inovasi",

@@ -2,12 +2,15 @@
 
 Runs after the cell rules of ``etl.validate``; each rule appends errors to a row's ``_errors``.
 Rows that refer to an innovation rejected in the same batch are rejected too, so nothing loads
-orphaned.
+orphaned. An innovation's ``replikasi_dari`` may name one not loaded yet (a notice says so), but
+not itself, nor one that copies it back through a chain (checked across the batch and the current
+snapshot, attached as ``db``).
 """
 
 from __future__ import annotations
 
 import duckdb
+import pyarrow as pa
 
 from dasbor import domain
 from etl.contract import Table
@@ -238,16 +241,178 @@ def _region_collision(con, has_db: bool) -> None:
     )
 
 
-def apply(con: duckdb.DuckDBPyConnection, table: Table, batch, has_db: bool) -> None:
-    """Cross-row rules for ``v_<table>``; ``batch.tables`` lists the tables validated before it."""
-    name = table.name
+def _new_errors(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """An empty ``x_<name>``, the table the rules collect errors in."""
     con.execute(
         f"create or replace temp table x_{name} as "
         f"select _file, _sheet, _row, _errors[1] as e from v_{name} where false"
     )
+
+
+def _copies_itself(con) -> None:
+    _append(
+        con,
+        "inovasi",
+        "",
+        [
+            _rule(
+                "'replikasi_dari'",
+                "v.replikasi_dari",
+                "v.replikasi_dari = v.kode_inovasi",
+                "'replikasi_dari menunjuk inovasi ini sendiri; isi kode inovasi lain yang ditiru, atau kosongkan'",
+                "'replikasi_dari names this innovation itself; give the code of the other innovation it copies, "
+                "or leave it empty'",
+            )
+        ],
+    )
+
+
+def cycles(parent: dict[str, str]) -> list[list[str]]:
+    """The cycles of a graph in which each innovation copies at most one other (``parent``: code →
+    the code it copies), each as its codes in the order of copying; one walk per innovation."""
+    done: set[str] = set()
+    out = []
+    for start in parent:
+        if start in done:
+            continue
+        order: list[str] = []
+        at: dict[str, int] = {}
+        node = start
+        while node in parent and node not in done and node not in at:
+            at[node] = len(order)
+            order.append(node)
+            node = parent[node]
+        if node in at:
+            out.append(order[at[node] :])
+        done.update(order)
+    return out
+
+
+def _replication_cycles(con, has_db: bool) -> None:
+    """Reject the batch's rows whose ``replikasi_dari`` closes a cycle (A → B → A), whether the rest
+    of the cycle is in this batch or already loaded. The graph is the loaded one with the batch's
+    valid rows in place of the loaded rows of the same code; a rejected row leaves its loaded
+    version in place, so the search repeats until no cycle runs through an accepted row."""
+    sent = con.execute(
+        "select kode_inovasi, replikasi_dari, _file, _sheet, _row from v_inovasi "
+        "where len(_errors) = 0 and replikasi_dari is not null and kode_inovasi is not null"
+    ).fetchall()
+    if not sent:
+        return  # a cycle through the batch runs through a row of it that copies another
+    loaded, before = {}, {}
+    if has_db:
+        # Loaded innovations the batch does not replace, and the loaded version of those it does.
+        loaded = dict(
+            con.execute(
+                "select kode_inovasi, replikasi_dari from db.inovasi where replikasi_dari is not null "
+                "and kode_inovasi not in (select kode_inovasi from v_inovasi where len(_errors) = 0 "
+                "and kode_inovasi is not null)"
+            ).fetchall()
+        )
+        before = dict(
+            con.execute(
+                "select kode_inovasi, replikasi_dari from db.inovasi where replikasi_dari is not null "
+                "and kode_inovasi in (select kode_inovasi from v_inovasi where len(_errors) = 0 "
+                "and replikasi_dari is not null)"
+            ).fetchall()
+        )
+    rows = {k: (p, f, s, r) for k, p, f, s, r in sent}
+    parent = {**loaded, **{k: p for k, p, *_ in sent}}
+    rejected: dict[str, list[str]] = {}
+    while True:
+        found = [c for c in cycles(parent) if any(n in rows and n not in rejected for n in c)]
+        if not found:
+            break
+        for cycle in found:
+            for n in cycle:
+                if n in rows and n not in rejected:
+                    rejected[n] = cycle
+        for n in rejected:
+            if n in before:
+                parent[n] = before[n]
+            else:
+                parent.pop(n, None)
+    if not rejected:
+        return
+    out = []
+    for code, cycle in rejected.items():
+        i = cycle.index(code)
+        chain = " → ".join([*cycle[i:], *cycle[:i], code][:21]) + (" → …" if len(cycle) > 20 else "")
+        elsewhere = [n for n in cycle if n not in rows]
+        why = f"replikasi_dari membentuk lingkaran {chain}: inovasi tidak bisa meniru inovasi yang menirunya"
+        why_en = f"replikasi_dari forms a cycle {chain}: an innovation cannot copy one that copies it"
+        if elsewhere:
+            why += f" ({', '.join(elsewhere)} sudah ada di data yang dimuat)"
+            why_en += f" ({', '.join(elsewhere)} already in the loaded data)"
+        value, file, sheet, row = rows[code]
+        out.append(
+            {
+                "_file": file,
+                "_sheet": sheet,
+                "_row": row,
+                "kolom": "replikasi_dari",
+                "nilai": value,
+                "alasan": why + "; perbaiki salah satu replikasi_dari",
+                "alasan_en": why_en + "; fix one of the replikasi_dari",
+            }
+        )
+    _insert_errors(con, "inovasi", out)
+
+
+def _insert_errors(con, name: str, errors: list[dict]) -> None:
+    """Errors found in Python (one dict per error: where, column, value, reasons) into ``x_<name>``."""
+    schema = pa.schema(
+        [("_file", pa.string()), ("_sheet", pa.string()), ("_row", pa.int64())]
+        + [(c, pa.string()) for c in ("kolom", "nilai", "alasan", "alasan_en")]
+    )
+    con.register("_errors_found", pa.Table.from_pylist(errors, schema=schema))
+    con.execute(
+        f"insert into x_{name} select _file, _sheet, _row, "
+        "{'kolom': kolom, 'nilai': nilai, 'alasan': alasan, 'alasan_en': alasan_en} from _errors_found"
+    )
+    con.unregister("_errors_found")
+
+
+def _replication_notice(con, batch, has_db: bool) -> None:
+    """Accepted rows copying an innovation found nowhere (not among the batch's accepted rows nor in
+    the loaded data) load as they are, and a notice per file names them: the original may come
+    later, from another region's report."""
+    loaded = "anti join (select kode_inovasi from db.inovasi) d on d.kode_inovasi = v.replikasi_dari" if has_db else ""
+    found = con.execute(
+        f"""
+        select v._file, v._sheet, count(*), list([v.replikasi_dari, v._row::varchar] order by v._row)[1:5]
+        from v_inovasi v
+        anti join (select kode_inovasi from v_inovasi where len(_errors) = 0) b on b.kode_inovasi = v.replikasi_dari
+        {loaded}
+        where len(v._errors) = 0 and v.replikasi_dari is not null
+        group by all order by all
+        """
+    ).fetchall()
+    for file, sheet, n, examples in found:
+        where = file + (f" [{sheet}]" if sheet else "")
+        more = ", ..." if n > len(examples) else ""
+        listed = ", ".join(f"{k} di baris {r}" for k, r in examples) + more
+        listed_en = ", ".join(f"{k} on row {r}" for k, r in examples) + more
+        rows_en = "1 row names" if n == 1 else f"{n} rows name"
+        batch.notices.append(
+            f"{where}: {n} baris menyebut replikasi_dari yang belum ada di data ({listed}); baris itu tetap "
+            f"dimuat, dan tautannya muncul setelah inovasi asalnya dimuat / {rows_en} a replikasi_dari not in "
+            f"the data yet ({listed_en}); loaded as sent, the link appears once the original is loaded"
+        )
+
+
+def apply(con: duckdb.DuckDBPyConnection, table: Table, batch, has_db: bool) -> None:
+    """Cross-row rules for ``v_<table>``; ``batch.tables`` lists the tables validated before it."""
+    name = table.name
+    _new_errors(con, name)
     if name == "inovasi":
         _duplicates(con, table)
         _region_collision(con, has_db)
+        _copies_itself(con)
+        # A cycle is looked for among the rows valid so far: merge, then collect its errors anew.
+        _merge(con, name)
+        _new_errors(con, name)
+        _replication_cycles(con, has_db)
     elif name == "tahapan":
         # The same stage twice is not an error: the later date wins at load time.
         _references(con, table, batch.tables, has_db, "tanggal")
@@ -259,6 +424,8 @@ def apply(con: duckdb.DuckDBPyConnection, table: Table, batch, has_db: bool) -> 
     elif name in ("indeks_daerah", "penduduk"):
         _duplicates(con, table)
     _merge(con, name)
+    if name == "inovasi":
+        _replication_notice(con, batch, has_db)
     if name == "indeks_daerah":
         con.execute(
             "create or replace temp table v_indeks_daerah as "

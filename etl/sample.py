@@ -274,7 +274,9 @@ def _index(rng, regs, weight) -> pd.DataFrame:
             score = float(np.clip(46 + 9 * level[k] + rng.normal(0, 6) + 1.5 * (year - 2022), 5, 95))
             # Published lists often give only the predikat; keep the score for most rows.
             text = f"{score:.2f}".replace(".", ",")
-            rows.append((r.kode, year, text, "") if rng.random() < 0.85 else (r.kode, year, "", domain.predikat_of(score)))
+            rows.append(
+                (r.kode, year, text, "") if rng.random() < 0.85 else (r.kode, year, "", domain.predikat_of(score))
+            )
     return pd.DataFrame(rows, columns=["kode_wilayah", "tahun", "skor", "predikat"])
 
 

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from etl.contract import TABLES
+from etl.contract import CODE_KINDS, TABLES
 from etl.read import DOC_SHEETS
 
 DICTIONARY_SHEET = DOC_SHEETS[0]
@@ -21,7 +21,11 @@ HEADERS = (
     "meaning",
     "nilai yang diterima / accepted values",
     "contoh / example",
+    "panjang & baris / length & lines",
 )
+# Excel's "Text" format: a code typed into such a cell stays as typed (71.10, 001), where the
+# General format turns it into a number that loses its zeros (71.1, 1).
+TEXT_FORMAT = "@"
 
 
 def write_template(out: Path) -> Path:
@@ -36,7 +40,10 @@ def write_template(out: Path) -> Path:
             if col.required:
                 cell.fill = required_fill
             cell.comment = Comment(f"{col.help_id}\n{col.help_en}\n{col.accepted()}".strip(), "templat")
-            sheet.column_dimensions[cell.column_letter].width = max(14, len(col.name) + 4)
+            column = sheet.column_dimensions[cell.column_letter]
+            column.width = max(14, len(col.name) + 4)
+            if col.kind in CODE_KINDS:
+                column.number_format = TEXT_FORMAT  # every cell of the column, also rows not yet typed
         sheet.freeze_panes = "A2"
     doc = book.create_sheet(DICTIONARY_SHEET)
     doc.append(HEADERS)
@@ -46,7 +53,19 @@ def write_template(out: Path) -> Path:
         for col in table.columns:
             either = any(col.name in group for group in table.needs_one_of)
             required = "ya / yes" if col.required else ("salah satu / one of the pair" if either else "tidak / no")
-            doc.append((table.name, col.name, col.en, required, col.help_id, col.help_en, col.accepted(), col.example))
+            doc.append(
+                (
+                    table.name,
+                    col.name,
+                    col.en,
+                    required,
+                    col.help_id,
+                    col.help_en,
+                    col.accepted(),
+                    col.example,
+                    col.limits(),
+                )
+            )
     doc.append(())
     doc.append(
         (
@@ -54,7 +73,14 @@ def write_template(out: Path) -> Path:
             "atau nama Inggrisnya. / Yellow columns are required; headers may use any case, spaces or the English name.",
         )
     )
-    for letter, width in zip("ABCDEFGH", (14, 24, 22, 18, 50, 50, 40, 26), strict=True):
+    doc.append(
+        (
+            "Kolom kode (kode_inovasi, kode_wilayah, urusan, replikasi_dari) berformat Teks agar Excel tidak "
+            "membuang nol (71.10 menjadi 71.1). / Code columns are formatted as Text so that Excel keeps their "
+            "zeros (71.10 would become 71.1).",
+        )
+    )
+    for letter, width in zip("ABCDEFGHI", (14, 24, 22, 18, 50, 50, 40, 26, 34), strict=True):
         doc.column_dimensions[letter].width = width
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)

@@ -18,6 +18,7 @@ from dasbor import charts, fmt, settings
 from dasbor.frame import Ctx, page
 from dasbor.queries import kelola as q
 from etl.load import LoadError, Report, run
+from etl.read import why_not_text
 from etl.template import write_template
 
 
@@ -39,10 +40,10 @@ def template_section(ctx: Ctx) -> None:
     st.subheader(t("1. Unduh templat", "1. Download the template"))
     st.caption(
         t(
-            "Satu lembar per tabel, ditambah lembar 'kamus' yang menjelaskan setiap kolom. CSV juga diterima (koma "
-            "atau titik koma, UTF-8), dengan nama berkas sama dengan nama tabel.",
-            "One sheet per table, plus a 'kamus' sheet explaining every column. CSV is accepted too (comma or "
-            "semicolon, UTF-8), named after the table.",
+            "Satu lembar per tabel, ditambah lembar 'kamus' yang menjelaskan setiap kolom. CSV juga diterima (koma, "
+            "titik koma atau tab; UTF-8, juga Windows-1252 dan UTF-16 dari Excel), dengan nama berkas sama dengan nama tabel.",
+            "One sheet per table, plus a 'kamus' sheet explaining every column. CSV is accepted too (comma, "
+            "semicolon or tab; UTF-8, also Windows-1252 and UTF-16 from Excel), named after the table.",
         )
     )
     st.download_button(
@@ -66,8 +67,11 @@ def problem(ctx: Ctx, name: str, raw: bytes) -> str | None:
             "Simpan ulang sebagai 'Excel Workbook (.xlsx)'.",
             "This file is not an Excel .xlsx workbook (perhaps an old .xls or a renamed file). Save it again as .xlsx.",
         )
-    if name.lower().endswith(".csv") and b"\x00" in raw[:4096]:
-        return t("Berkas ini berisi data biner, bukan teks CSV.", "This file holds binary data, not CSV text.")
+    if name.lower().endswith(".csv"):
+        # the loader's own test: a UTF-16 file is full of zero bytes and is text all the same
+        why = why_not_text(raw)
+        if why:
+            return t(*why)
     return None
 
 

@@ -414,11 +414,12 @@ def test_exit_codes(tmp_path, capsys):
     assert main(["load", str(missing)]) == 1
     err = capsys.readouterr().err
     assert "kolom wajib tidak ada" in err and "inisiator" in err and len(err.strip().splitlines()) == 1
-    latin = tmp_path / "l" / "inovasi.csv"
-    latin.parent.mkdir()
-    latin.write_bytes((",".join(INOVASI_HEADER) + "\nA,Caf\xe9\n").encode("latin-1"))
-    assert main(["load", str(latin)]) == 1
-    assert "CSV UTF-8" in capsys.readouterr().err
+    # Not text in any encoding (a workbook renamed .csv): refused, the reason on the rejected line.
+    binary = tmp_path / "l" / "inovasi.csv"
+    binary.parent.mkdir()
+    binary.write_bytes(b"PK\x03\x04" + bytes(range(256)))
+    assert main(["load", str(binary)]) == 1
+    assert "rename it to .xlsx" in capsys.readouterr().out
     with pytest.raises(SystemExit) as usage:
         main(["load"])
     assert usage.value.code == 2

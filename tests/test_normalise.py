@@ -176,6 +176,12 @@ def test_headers_follow_the_same_rule():
     """Column headers are keys too: full-width letters, no-break spaces and a BOM do not hide a column."""
     from etl.contract import header_key
 
-    for header in ("kode_inovasi", "Kode Inovasi*", "\ufeffKODE-INOVASI", "ｋｏｄｅ　ｉｎｏｖａｓｉ", "Kode\u00a0Inovasi"):
+    for header in (
+        "kode_inovasi",
+        "Kode Inovasi*",
+        "\ufeffKODE-INOVASI",
+        "ｋｏｄｅ　ｉｎｏｖａｓｉ",
+        "Kode\u00a0Inovasi",
+    ):
         assert header_key(header) == "kodeinovasi", header
     assert header_key("kode wilayah") != header_key("kode inovasi")

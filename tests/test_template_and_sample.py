@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 from python_calamine import CalamineWorkbook
 
 from dasbor import store
@@ -29,9 +30,28 @@ def test_template_has_a_sheet_per_table_and_documents_every_column(tmp_path):
             assert r[4] and r[5], f"{r[0]}.{r[1]} lacks its meaning in Indonesian and English"
 
 
-def test_empty_template_loads_with_nothing_rejected(tmp_path):
-    report = run([write_template(tmp_path / "t.xlsx")], write=False)
+def test_the_empty_template_is_nothing_to_load_and_one_filled_row_loads_cleanly(tmp_path):
+    from openpyxl import load_workbook
+
+    from etl.load import LoadError
+
+    path = write_template(tmp_path / "t.xlsx")
+    with pytest.raises(LoadError) as empty:
+        run([path], write=False)
+    assert str(empty.value).endswith(
+        "tidak ada yang dimuat; t.xlsx: tidak ada baris data di lembar mana pun / nothing to load; "
+        "t.xlsx: no data rows in any sheet"
+    )
+    book = load_workbook(path)
+    sheet = book["inovasi"]
+    example = {c.name: c.example for c in TABLES[0].columns}
+    example.update(deskripsi="Baris pertama\nbaris kedua", replikasi_dari="", nama_wilayah="")
+    for i, cell in enumerate(sheet[1], start=1):
+        sheet.cell(row=2, column=i, value=example[cell.value] or None)
+    book.save(path)
+    report = run([path], write=False)
     assert report.exit_code == 0 and not report.rejected and not report.notices
+    assert report.tables["inovasi"] == {"read": 1, "loaded": 1, "rejected": 0}
 
 
 def _digest(folder):

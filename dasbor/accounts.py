@@ -1,13 +1,21 @@
 """Local accounts: bcrypt-hashed passwords in a JSON file beside (never inside) the data snapshots,
-signed session tokens for the browser cookie, and a limit on repeated failed sign-ins."""
+signed session tokens for the browser cookie, and a limit on repeated failed sign-ins.
+
+The session secret that signs the tokens comes from INOVASI_SESSION_SECRET, or from a file
+(INOVASI_SECRET_FILE, by default ``.session_secret`` beside the accounts file) created at the first
+sign-in; when neither can be had, sign-in says so in one sentence (SecretError) and reading goes on.
+"""
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import errno
 import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import threading
 import time
@@ -16,7 +24,7 @@ from pathlib import Path
 
 import bcrypt
 
-from dasbor import settings
+from dasbor import settings, store
 from dasbor.access import ROLES, Viewer
 
 MAX_FAILURES = 5  # failed attempts per name before a lock-out
@@ -25,6 +33,14 @@ LOCK_SECONDS = 300
 
 class AccountError(Exception):
     """An account cannot be created or changed as asked."""
+
+
+class SecretError(AccountError):
+    """No session secret can be had, so nobody can sign in; ``id``/``en`` say why and what to set."""
+
+    def __init__(self, id_text: str, en_text: str):
+        self.id, self.en = id_text, en_text
+        super().__init__(f"{id_text} / {en_text}")
 
 
 @dataclass
@@ -46,17 +62,65 @@ def load() -> dict[str, Account]:
     path = _path()
     if not path.exists():
         return {}
-    rows = json.loads(path.read_text(encoding="utf-8"))
-    return {r["name"]: Account(**r) for r in rows}
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        return {r["name"]: Account(**r) for r in rows}
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise AccountError(
+            f"berkas akun {path} tidak dapat dibaca ({type(exc).__name__}); pulihkan dari cadangan / "
+            f"the accounts file {path} cannot be read ({type(exc).__name__}); restore it from a backup"
+        ) from exc
+
+
+def _temp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}")
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write ``path`` atomically, readable by its owner only: a new file flushed to the disk, then
+    renamed over the old one. On failure the temporary file is removed and the old file stands."""
+    tmp = _temp(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()  # this process's own, from an earlier failure
+        store.write_new(tmp, data)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
 
 
 def _save(accounts: dict[str, Account]) -> None:
     path = _path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps([asdict(a) for a in accounts.values()], indent=1), encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    clean_debris()
+    try:
+        _write_private(path, json.dumps([asdict(a) for a in accounts.values()], indent=1).encode("utf-8"))
+    except OSError as exc:
+        what = ("akun tidak berubah", "the accounts are unchanged")
+        raise AccountError(str(store.write_failure(exc, path.parent, "INOVASI_ACCOUNTS_FILE", what))) from exc
+
+
+def clean_debris() -> list[str]:
+    """Remove temporary files (``.accounts.json.<pid>``, ``.session_secret.<pid>``) that processes which
+    ended left beside the accounts file and the session secret; one line each on what was removed."""
+    done = []
+    for path in {_path(), _secret_path()}:
+        with contextlib.suppress(OSError):
+            for tmp in path.parent.glob(f".{path.name}.*"):
+                found = re.fullmatch(rf"\.{re.escape(path.name)}\.(\d+)", tmp.name)
+                if not found or int(found.group(1)) == os.getpid():
+                    continue
+                if store.process_gone(int(found.group(1)), tmp.lstat().st_mtime):
+                    with contextlib.suppress(OSError):
+                        tmp.unlink()
+                        done.append(
+                            f"dihapus {tmp} (berkas sementara proses yang terhenti) / "
+                            f"removed {tmp} (temporary file of a stopped process)"
+                        )
+    return done
 
 
 def _check_password(password: str) -> None:
@@ -131,15 +195,68 @@ def verify(name: str, password: str) -> Account | None:
     return None
 
 
+SECRET_BYTES = 32
+
+
+def _secret_path() -> Path:
+    return Path(settings.get("secret_file") or _path().with_name(".session_secret"))
+
+
+def _no_secret(cause_id: str, cause_en: str) -> SecretError:
+    return SecretError(
+        f"Masuk tidak tersedia karena rahasia sesi tidak dapat disimpan: {cause_id}; atur INOVASI_SESSION_SECRET, "
+        "atau INOVASI_SECRET_FILE ke tempat yang dapat ditulis.",
+        f"Sign-in is unavailable because the session secret cannot be stored: {cause_en}; set "
+        "INOVASI_SESSION_SECRET, or INOVASI_SECRET_FILE to a writable place.",
+    )
+
+
 def _secret() -> bytes:
-    path = _path().with_name(".session_secret")
-    if not path.exists():
+    """The key that signs session tokens: INOVASI_SESSION_SECRET, else the secret file (created with a
+    random key when absent). SecretError when neither can be had: sign-in then says so."""
+    given = settings.get("session_secret")
+    if given:
+        if len(given) < SECRET_BYTES:
+            raise SecretError(
+                f"Masuk tidak tersedia: INOVASI_SESSION_SECRET perlu minimal {SECRET_BYTES} karakter acak.",
+                f"Sign-in is unavailable: INOVASI_SESSION_SECRET needs at least {SECRET_BYTES} random characters.",
+            )
+        return given.encode("utf-8")
+    path = _secret_path()
+    try:
+        key = path.read_bytes()
+    except FileNotFoundError:
+        key = b""
+    except OSError as exc:
+        raise _no_secret(
+            f"{path} tidak dapat dibaca ({exc.strerror})", f"{path} cannot be read ({exc.strerror})"
+        ) from exc
+    if len(key) >= SECRET_BYTES:
+        return key
+    tmp = _temp(path)
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".session_secret.{os.getpid()}")
-        tmp.write_bytes(secrets.token_bytes(32))
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        store.write_new(tmp, secrets.token_bytes(SECRET_BYTES))
         os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    return path.read_bytes()
+        if key:  # too short to trust (cut off): replaced
+            os.replace(tmp, path)
+        else:  # created only if no other process did meanwhile: everyone signs with one key
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            except OSError as exc:  # a file system without hard links
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                    raise
+                os.replace(tmp, path)
+            tmp.unlink(missing_ok=True)
+        return path.read_bytes()
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise _no_secret(*store.write_cause(exc, path.parent)) from exc
 
 
 def _sign(payload: str) -> str:
@@ -158,7 +275,11 @@ def check_token(token: str | None) -> Account | None:
     if not token or token.count("|") != 3:
         return None
     payload, signature = token.rsplit("|", 1)
-    if not hmac.compare_digest(_sign(payload), signature):
+    try:
+        expected = _sign(payload)
+    except SecretError:  # nobody can be signed in; sign-in says why
+        return None
+    if not hmac.compare_digest(expected, signature):
         return None
     name_b64, expiry, fingerprint = payload.split("|")
     try:

@@ -96,7 +96,11 @@ def sign_in_form(lang: str) -> None:
         time.sleep(0.5)  # slows down guessing; the lock-out stops it
         st.sidebar.error(t("Nama pengguna atau kata sandi salah.", "Wrong user name or password."))
         return
-    token = accounts.make_token(account)
+    try:
+        token = accounts.make_token(account)
+    except accounts.SecretError as exc:  # no session secret can be kept: one sentence, the page goes on
+        st.sidebar.error(t(exc.id, exc.en))
+        return
     st.session_state["token"] = token
     st.session_state.pop("signed_out", None)
     # Written on the next run: a rerun now would drop the script before the browser ran it.

@@ -124,15 +124,17 @@ def page(key: str, filters: bool = True) -> Ctx:
         auth.sign_in_form(lang)
     else:
         auth.sign_out_button(ctx.viewer, lang)
-    try:
-        snap = data.snapshot()
-    except store.StoreError as exc:
-        st.error(ctx.t(f"Data tidak dapat dibuka: {exc}", f"The data cannot be opened: {exc}"))
+    current = store.resolve()
+    snap = current.snapshot
+    if current.problem is not None and snap is None:
+        _data_problem(ctx, current)
         st.stop()
     _menu(ctx, title_id, title_en)
     st.title(title_id if lang == "id" else title_en)
     if ctx.viewer.role not in PAGE_ROLES[key]:
         _refuse(ctx, key)
+    if current.problem is not None:
+        _data_problem(ctx, current)
     if snap is None:
         st.info(
             ctx.t(
@@ -147,6 +149,46 @@ def page(key: str, filters: bool = True) -> Ctx:
         ctx.filters = _filter_form(ctx)
     _banner(ctx)
     return ctx
+
+
+def _data_problem(ctx: Ctx, current: store.Current) -> None:
+    """CURRENT cannot be used: admins read what is wrong, which snapshot is shown and what to run; everyone
+    else one plain sentence."""
+    problem, shown = current.problem, current.snapshot
+    if ctx.viewer.role == "admin":
+        if shown is None:
+            st.error(
+                ctx.t(
+                    f"{problem.id}, dan tidak ada snapshot lain yang valid; jalankan `python -m etl doctor`, lalu "
+                    "muat ulang berkasnya.",
+                    f"{problem.en}, and no other snapshot is valid; run `python -m etl doctor`, then load the files "
+                    "again.",
+                )
+            )
+        else:
+            st.warning(
+                ctx.t(
+                    f"{problem.id}; yang tampil adalah `{shown.name}`, snapshot valid terbaru; jalankan "
+                    "`python -m etl doctor` untuk memperbaikinya.",
+                    f"{problem.en}; shown is `{shown.name}`, the newest valid snapshot; run `python -m etl doctor` "
+                    "to repair it.",
+                ),
+                icon="⚠️",
+            )
+    elif shown is None:
+        st.error(
+            ctx.t(
+                "Data tidak dapat dibuka saat ini; coba lagi nanti.",
+                "The data cannot be opened right now; try again later.",
+            )
+        )
+    else:
+        st.info(
+            ctx.t(
+                "Data terbaru tidak dapat dibuka, jadi yang tampil adalah data valid terakhir yang tersimpan.",
+                "The latest data cannot be opened, so this shows the last valid data stored.",
+            )
+        )
 
 
 def _refuse(ctx: Ctx, key: str) -> None:

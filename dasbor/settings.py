@@ -50,6 +50,20 @@ SETTINGS: tuple[Setting, ...] = (
         "JSON file of local accounts (bcrypt hashes); empty means accounts.json in the data folder, outside the snapshots.",
     ),
     Setting(
+        "session_secret",
+        "INOVASI_SESSION_SECRET",
+        "",
+        "Key (at least 32 random characters) that signs sign-in tokens; empty means a random key kept in "
+        "INOVASI_SECRET_FILE. Set it when that file cannot be written (a read-only data folder).",
+    ),
+    Setting(
+        "secret_file",
+        "INOVASI_SECRET_FILE",
+        "",
+        "File holding the key that signs sign-in tokens, created at the first sign-in; empty means "
+        ".session_secret beside the accounts file. Point it at a writable place when the data folder is read-only.",
+    ),
+    Setting(
         "session_hours",
         "INOVASI_SESSION_HOURS",
         "12",

@@ -1,23 +1,35 @@
-"""Command line of the ETL: ``python -m etl load|check|status|rebuild|sample|template|users``.
+"""Command line of the ETL: ``python -m etl load|check|status|rebuild|doctor|sample|template|users``.
 
 Exit codes: 0 every row loaded; 3 loaded, some rows rejected; 1 nothing loaded (with a one-line
 reason on stderr: a failed step is named, ``gagal pada langkah 'marts' / failed at step 'marts': ...``,
-and never shown as a traceback); 2 wrong usage.
+and never shown as a traceback); 2 wrong usage. Every command ends a failed write (a full disk, a
+read-only folder) or a broken data folder in one sentence on stderr and exit code 1, leaving no
+half-written file behind.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import json
+import os
+import re
+import shutil
 import sys
 from pathlib import Path
 
 import duckdb
 
 from dasbor import store
-from etl.load import EXIT_NOTHING, LoadError, Report, StepError, marts_missing, rebuild, run
+from etl.load import EXIT_NOTHING, LoadError, Report, StepError, doctor, marts_missing, rebuild, run
 
 SHOWN_REJECTIONS = 50
+
+
+def _printable(value) -> str:
+    """A cell as a terminal can show it: control characters (NUL, line breaks) written as escapes."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", str(value))
 
 
 def _print_report(report: Report, verb: str) -> None:
@@ -31,7 +43,7 @@ def _print_report(report: Report, verb: str) -> None:
     for r in report.rejected[:SHOWN_REJECTIONS]:
         where = r["file"] + (f" [{r['sheet']}]" if r["sheet"] else "")
         column = f", kolom {r['column']}" if r["column"] else ""
-        value = f", nilai '{r['value']}'" if r["value"] is not None else ""
+        value = f", nilai '{_printable(r['value'])}'" if r["value"] is not None else ""
         print(f"DITOLAK {where} baris {r['row']}{column}{value}: {r['reason']} / {r['reason_en']}")
     hidden = len(report.rejected) - SHOWN_REJECTIONS
     if hidden > 0:
@@ -52,9 +64,10 @@ def _write_report(path: str | None, report: Report) -> None:
     if not path:
         return
     try:
-        Path(path).write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        store.replace_file(Path(path), json.dumps(report.as_dict(), ensure_ascii=False, indent=2).encode("utf-8"))
     except OSError as exc:
-        print(f"laporan tidak dapat ditulis / the report could not be written: {exc}", file=sys.stderr)
+        what = ("laporan tidak ditulis", "the report was not written")
+        print(store.write_failure(exc, Path(path).absolute().parent, what=what), file=sys.stderr)
 
 
 def _cmd_load(args, write: bool) -> int:
@@ -76,12 +89,24 @@ def _cmd_load(args, write: bool) -> int:
 
 
 def _cmd_status(args) -> int:
-    try:
-        snap = store.current_snapshot()
-    except store.StoreError as exc:
-        print(f"gagal / failed: {exc}", file=sys.stderr)
-        return EXIT_NOTHING
-    status: dict = {"snapshot": str(snap) if snap else None, "tables": {}, "loads": []}
+    """The snapshot readers use; when CURRENT is broken, what is wrong (stderr, exit 1) and the status
+    of the snapshot the dashboard falls back to."""
+    current = store.resolve()
+    snap, problem = current.snapshot, current.problem
+    if problem is not None:
+        shown = snap.name if snap else None
+        print(
+            f"gagal / failed: {problem.id}; dasbor menampilkan {shown or 'tidak ada data'}; jalankan "
+            f"`{store.DOCTOR}` untuk memperbaikinya / {problem.en}; the dashboard shows {shown or 'no data'}; "
+            f"run `{store.DOCTOR}` to repair it",
+            file=sys.stderr,
+        )
+    status: dict = {
+        "snapshot": str(snap) if snap else None,
+        "problem": {"id": problem.id, "en": problem.en} if problem else None,
+        "tables": {},
+        "loads": [],
+    }
     if snap:
         tables = (
             "inovasi",
@@ -111,12 +136,14 @@ def _cmd_status(args) -> int:
             }
             for r in loads.itertuples()
         ]
+    code = EXIT_NOTHING if problem else 0
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=2))
-        return 0
+        return code
     if not snap:
-        print("belum ada data; muat dengan `python -m etl load PATH` / no data loaded yet")
-        return 0
+        if not problem:
+            print("belum ada data; muat dengan `python -m etl load PATH` / no data loaded yet")
+        return code
     print(f"snapshot: {snap}")
     for t, n in status["tables"].items():
         print(f"  {t}: {n}")
@@ -125,12 +152,18 @@ def _cmd_status(args) -> int:
         print(
             f"muatan #{load['id']} {load['time']} oleh {load['user']}: {files}; {load['rejected_rows']} baris ditolak"
         )
-    return 0
+    return code
 
 
 def _cmd_rebuild(args) -> int:
     try:
-        snap = store.current_snapshot()
+        current = store.resolve()
+        if args.if_needed and current.problem is not None:
+            # scripts/start.sh: the dashboard still starts, on the newest valid snapshot
+            told = store.with_doctor(current.problem)
+            print(f"tidak dibangun ulang: {told.id} / not rebuilt: {told.en}", file=sys.stderr)
+            return 0
+        snap = current.snapshot
         if args.if_needed and (snap is None or not marts_missing(snap)):
             return 0
         report = rebuild()
@@ -140,25 +173,85 @@ def _cmd_rebuild(args) -> int:
     except (store.StoreError, duckdb.Error) as exc:  # the current snapshot cannot be opened to see what it lacks
         print(f"gagal / failed: {(str(exc).splitlines() or [type(exc).__name__])[0]}", file=sys.stderr)
         return EXIT_NOTHING
+    for notice in report.notices:  # what a stopped load left and this rebuild removed
+        print(f"catatan: {notice}")
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
     print(f"tabel turunan dibangun ulang / derived tables rebuilt ({steps}); snapshot: {report.snapshot}")
     return 0
 
 
+def _cannot_write(exc: OSError, folder: Path) -> int:
+    print(f"gagal / failed: {store.write_failure(exc, folder)}", file=sys.stderr)
+    return EXIT_NOTHING
+
+
+@contextlib.contextmanager
+def _told_once():
+    """A writer that failed half-way may write again when it is collected (``ZipFile.__del__`` writes its
+    end record) and fail the same way: that second failure, already told, is not printed as a traceback."""
+    hook = sys.unraisablehook
+
+    def quiet(unraisable):
+        if not isinstance(unraisable.exc_value, OSError):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet
+    try:
+        yield
+    finally:
+        gc.collect()
+        sys.unraisablehook = hook
+
+
 def _cmd_sample(args) -> int:
+    """The batch is written into a temporary folder beside ``--out`` and moved in file by file once
+    complete: a full disk leaves ``--out`` as it was."""
     from etl.sample import write_sample
 
-    out = write_sample(Path(args.out), innovations=args.innovations, seed=args.seed)
-    print(f"contoh ditulis ke {out} / sample written")
+    out = Path(args.out).absolute()
+    work = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    with _told_once():
+        try:
+            write_sample(work, innovations=args.innovations, seed=args.seed)
+            out.mkdir(parents=True, exist_ok=True)
+            for path in sorted(work.iterdir()):
+                os.replace(path, out / path.name)
+        except OSError as exc:
+            return _cannot_write(exc, out)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"contoh ditulis ke {args.out} / sample written")
     return 0
 
 
 def _cmd_template(args) -> int:
+    """Written beside ``--out`` first and renamed over it once complete."""
     from etl.template import write_template
 
-    write_template(Path(args.out))
+    out = Path(args.out).absolute()
+    work = out.with_name(f".{out.stem}.{os.getpid()}.tmp{out.suffix}")
+    with _told_once():
+        try:
+            write_template(work)
+            os.replace(work, out)
+        except OSError as exc:
+            return _cannot_write(exc, out.parent)
+        finally:
+            with contextlib.suppress(OSError):
+                work.unlink(missing_ok=True)
     print(f"templat ditulis ke {args.out} / template written")
     return 0
+
+
+def _cmd_doctor(args) -> int:
+    try:
+        done = doctor()
+    except store.StoreError as exc:  # the data folder cannot be written: nothing was changed
+        print(f"gagal / failed: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    for line in done.actions:
+        print(line)
+    return 0 if done.ok else EXIT_NOTHING
 
 
 def _cmd_users(args) -> int:
@@ -207,6 +300,11 @@ def parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true")
     rebuild = sub.add_parser("rebuild", help="rebuild the derived tables of the current data (after an upgrade)")
     rebuild.add_argument("--if-needed", action="store_true", help="only when a derived table is missing")
+    sub.add_parser(
+        "doctor",
+        help="repair the data folder: remove what stopped loads left, set damaged snapshots aside, "
+        "point a broken CURRENT at the newest valid snapshot",
+    )
     sample = sub.add_parser("sample", help="write a realistic sample batch in the template format")
     sample.add_argument("--out", required=True)
     sample.add_argument("--innovations", type=int, default=3000)
@@ -241,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
         return _cmd_users(args)
     if args.command == "rebuild":
         return _cmd_rebuild(args)
+    if args.command == "doctor":
+        return _cmd_doctor(args)
     if args.command == "sample":
         return _cmd_sample(args)
     return _cmd_template(args)

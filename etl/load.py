@@ -24,7 +24,7 @@ from dasbor import domain, settings, store
 from dasbor.reference import regions, urusan_rows
 from etl import checks
 from etl.contract import LOAD_ORDER, TABLE_BY_NAME
-from etl.read import ReadError, expand, read_file
+from etl.read import ReadError, check_batch, expand, read_file
 from etl.rules import one_per_key
 from etl.validate import SQL_DIR, Batch, lit, validate
 
@@ -113,8 +113,11 @@ STEPS = tuple(STEP_ERRORS)  # in the order a load runs them
 def _one_line(cause: BaseException | str) -> str:
     """The cause of a failure in one line: our own messages as they are, a database error marked as
     such, anything else (a bug) with its exception type."""
+    told = None if isinstance(cause, str) else store.io_failure(cause)
     if isinstance(cause, str):
         text = cause
+    elif told is not None:  # a full or read-only disk, a damaged snapshot: said so, with what to do
+        text = str(told)
     elif isinstance(cause, duckdb.Error):
         text = f"basis data / database: {cause}"
     elif isinstance(cause, (ReadError, LoadError, store.StoreError, OSError)):
@@ -215,8 +218,10 @@ def run(
 
 def _run(report: Report, paths, write: bool, user: str | None, data_dir: Path | None, names: dict) -> None:
     with report.timed("read"):
+        cleaned: list[str] = []
         files = expand(paths)
         sheets = [s for f in files for s in read_file(f, names.get(str(f)))]
+        check_batch(sheets)  # a batch of headers only has nothing to load: a read-step refusal
         report.files = [
             {"name": names.get(str(f), f.name), "sha256": _sha256(f), "bytes": f.stat().st_size} for f in files
         ]
@@ -225,7 +230,8 @@ def _run(report: Report, paths, write: bool, user: str | None, data_dir: Path | 
         with report.timed("read"):
             if write:  # the files are read before waiting for another load; the current data after
                 locked.enter_context(store.load_lock(root))
-            current = store.current_snapshot(root)
+                cleaned = store.clean_debris(root)  # what loads that died left, said among the notes
+            current = store.usable_current(root)
         with _work(report, "validate") as (con, draft):
             with report.timed("validate"):
                 # Against the current data, read-only, whether checking or loading: a check and a load
@@ -233,6 +239,7 @@ def _run(report: Report, paths, write: bool, user: str | None, data_dir: Path | 
                 if current:
                     con.execute(f"attach {lit(str(current))} as db (read_only)")
                 batch = validate(con, sheets, has_db=current is not None)
+                batch.notices[:0] = cleaned
                 if current:
                     con.execute("detach db")
             report.tables, report.rejected, report.notices = batch.counts, batch.rejected, batch.notices
@@ -245,14 +252,16 @@ def _run(report: Report, paths, write: bool, user: str | None, data_dir: Path | 
 
 @dataclass
 class _Draft:
-    """The new, unpublished snapshot a load or rebuild writes (None until the copy step made it)."""
+    """The new, unpublished snapshot a load or rebuild writes (``….duckdb.draft``, None until the copy
+    step made it); it gets its published name only when it is published."""
 
     path: Path | None = None
 
     def discard(self) -> None:
         if self.path:
-            self.path.unlink(missing_ok=True)
-            Path(f"{self.path}.wal").unlink(missing_ok=True)
+            for victim in (self.path, Path(f"{self.path}.wal")):
+                with contextlib.suppress(FileNotFoundError):
+                    victim.unlink()
 
 
 @contextlib.contextmanager
@@ -276,34 +285,36 @@ def _copy(con, draft: _Draft, root: Path, current: Path | None, report: Report) 
     """Step 'copy': the current snapshot (or nothing, at the first load) copied to a new draft,
     attached as ``db`` with the schema this version expects."""
     with report.timed("copy"):
-        draft.path = store.new_snapshot_path(root)
+        draft.path = store.new_draft_path(root)
         if current:
-            shutil.copyfile(current, draft.path)
+            try:
+                shutil.copyfile(current, draft.path)
+            except OSError as exc:  # a full disk, say: one sentence naming the folder
+                raise store.write_failure(exc, draft.path.parent) from exc
         con.execute(f"attach {lit(str(draft.path))} as db")
         _ensure_schema(con)
 
 
 def _publish(target: Path, root: Path, report: Report) -> None:
-    """Step 'publish': point ``CURRENT`` at ``target``. When the pointer was not replaced, the draft
-    is deleted and the old snapshot stays current; once it was, the load stands even if pruning old
-    snapshots then failed (said in a notice)."""
+    """Step 'publish': give the draft ``target`` its published name and point ``CURRENT`` at it. When
+    the pointer was not replaced, the draft is deleted and the old snapshot stays current; once it was,
+    the load stands even if pruning old snapshots then failed (said in a notice)."""
+    final = store.published_path(target)
     try:
         with report.timed("publish"):
-            store.publish(target, root)
+            try:
+                store.publish(target, root)
+            except OSError as exc:
+                raise store.write_failure(exc, root) from exc
     except PublishStepError as exc:
-        if _pointer(root) != target.name:
+        named, unreadable = store.pointed(root)
+        if unreadable or named != final.name:
             _Draft(target).discard()
+            if not unreadable:  # CURRENT surely does not name it: it was never published
+                _Draft(final).discard()
             raise
         report.notices.append(f"snapshot lama tidak terhapus / old snapshots not pruned: {exc.reason}")
-    report.snapshot = target.name
-
-
-def _pointer(root: Path) -> str | None:
-    """The snapshot name ``CURRENT`` holds, or None when it cannot be read."""
-    try:
-        return (root / store.POINTER).read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
+    report.snapshot = final.name
 
 
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -507,7 +518,8 @@ def rebuild(data_dir: Path | None = None) -> Report:
         with contextlib.ExitStack() as locked:
             with report.timed("read"):
                 locked.enter_context(store.load_lock(root))
-                current = store.current_snapshot(root)
+                report.notices.extend(store.clean_debris(root))
+                current = store.usable_current(root)
             if current is None:
                 raise LoadError("belum ada data untuk dibangun ulang / no data loaded yet")
             with _work(report, "copy") as (con, draft):
@@ -515,6 +527,82 @@ def rebuild(data_dir: Path | None = None) -> Report:
                 _build_marts(con, report)
             _publish(draft.path, root, report)
     return report
+
+
+@dataclass
+class Doctor:
+    """What `etl doctor` did, one line each (Indonesian / English), and whether CURRENT is usable now."""
+
+    actions: list[str] = field(default_factory=list)
+    ok: bool = True
+
+
+def doctor(data_dir: Path | None = None) -> Doctor:
+    """Repair the data folder, holding the load lock: remove what dead loads left, read every block of
+    every snapshot and move damaged ones aside (``<name>.rusak``), and when CURRENT is broken point it,
+    atomically, at the newest valid snapshot. Raises StoreError when the folder cannot be written."""
+    from dasbor import accounts
+
+    root = Path(data_dir) if data_dir else settings.data_dir()
+    done = Doctor()
+    if not root.exists():
+        done.actions.append(f"belum ada data di {root} / no data in {root} yet")
+        return done
+    with store.load_lock(root):
+        done.actions.extend(store.clean_debris(root))
+        done.actions.extend(accounts.clean_debris())
+        named, problem = store.pointed(root)
+        valid, damaged = None, {}
+        for snap in store.published(root):
+            why = store.check_snapshot(snap, full=True)
+            if why is None:
+                valid = valid or snap
+                continue
+            moved = store.set_aside(snap)
+            damaged[snap.name] = why
+            done.actions.append(
+                f"{snap.name} rusak ({why[0]}), disisihkan sebagai {moved.name}; hapus bila tidak diperlukan lagi / "
+                f"{snap.name} is damaged ({why[1]}), moved aside as {moved.name}; delete it once it is no longer needed"
+            )
+        if named in damaged:
+            why = damaged[named]
+            problem = store.StoreError(
+                f"snapshot {named} yang ditunjuk CURRENT rusak ({why[0]})",
+                f"the snapshot {named} that CURRENT names is damaged ({why[1]})",
+            )
+        elif named is not None and not (root / store.SNAPSHOT_DIR / named).exists():
+            problem = store.StoreError(
+                f"CURRENT menunjuk {named}, yang tidak ada", f"CURRENT names {named}, which does not exist"
+            )
+        elif named is not None:
+            done.actions.append(f"CURRENT baik: menunjuk {named} / CURRENT is fine: it names {named}")
+            return done
+        elif problem is None:
+            if valid is None:
+                done.actions.append("belum ada data; muat dengan `python -m etl load PATH` / no data loaded yet")
+                return done
+            problem = store.StoreError(
+                f"CURRENT tidak ada di {root}, padahal ada snapshot",
+                f"CURRENT is missing from {root}, though snapshots exist",
+            )
+        if valid is None:
+            try:
+                (root / store.POINTER).unlink(missing_ok=True)
+            except OSError as exc:
+                raise store.write_failure(exc, root) from exc
+            done.ok = False
+            done.actions.append(
+                f"{problem.id} dan tidak ada snapshot yang valid: CURRENT dihapus, jadi muatan berikutnya mulai "
+                f"dari kosong; muat ulang semua berkas / {problem.en} and no snapshot is valid: CURRENT was "
+                "removed, so the next load starts empty; load every file again"
+            )
+            return done
+        store.repoint(valid.name, root)
+        done.actions.append(
+            f"{problem.id}; CURRENT kini menunjuk {valid.name}, snapshot valid terbaru / "
+            f"{problem.en}; CURRENT now names {valid.name}, the newest valid snapshot"
+        )
+    return done
 
 
 def _record(con, load_id: int, report: Report, user: str | None) -> None:
@@ -552,6 +640,7 @@ def _record(con, load_id: int, report: Report, user: str | None) -> None:
 __all__ = [
     "STEPS",
     "ChecksStepError",
+    "Doctor",
     "CheckpointStepError",
     "CopyStepError",
     "LoadError",
@@ -563,6 +652,7 @@ __all__ = [
     "StepError",
     "UpsertStepError",
     "ValidateStepError",
+    "doctor",
     "rebuild",
     "run",
 ]

@@ -64,7 +64,9 @@ def ringkasan(d) -> dict:
 
 def wilayah(d) -> pd.DataFrame:
     cur = _current(d)
-    g = cur.groupby("kode_wilayah").agg(n=("kode_inovasi", "size"), k=("urutan_maks", lambda s: (s >= IMPLEMENTED).sum()))
+    g = cur.groupby("kode_wilayah").agg(
+        n=("kode_inovasi", "size"), k=("urutan_maks", lambda s: (s >= IMPLEMENTED).sum())
+    )
     theta = g.k.sum() / g.n.sum()
     z = 1.959964
     p = g.k / g.n
@@ -105,7 +107,9 @@ def alur(d) -> dict:
     start, end = capai[domain.FLOW[0]], capai[domain.IMPLEMENTED]
     cycle = ((end - start).dt.days + 1).dropna()
     marks = cycle.quantile([0.5, 0.7, 0.85, 0.95], interpolation="higher")
-    wip = cur[start.reindex(cur.kode_inovasi).notna().to_numpy() & (cur.urutan_maks < IMPLEMENTED) & ~cur.tahap.isin(EXITS)]
+    wip = cur[
+        start.reindex(cur.kode_inovasi).notna().to_numpy() & (cur.urutan_maks < IMPLEMENTED) & ~cur.tahap.isin(EXITS)
+    ]
     age = (today - start.reindex(wip.kode_inovasi)).dt.days + 1
     bands = np.searchsorted(marks.to_numpy(), age.to_numpy(), side="left")
     throughput = end.dt.to_period("M").value_counts().sort_index()

@@ -34,8 +34,8 @@ def test_alur_for_one_region_in_both_languages_and_its_stuck_csv_matches_the_car
         tab.goto(f"/alur_tahapan?wil={server['region']}{suffix}")
         tab.check(charts=4, label=f"alur-{lang}")
         tall(tab, f"alur-satu-wilayah-{lang}")
-        value = tab.page.locator('[data-testid="stMetric"]').filter(has_text=card).locator(
-            '[data-testid="stMetricValue"]'
+        value = (
+            tab.page.locator('[data-testid="stMetric"]').filter(has_text=card).locator('[data-testid="stMetricValue"]')
         )
         shown = int(value.inner_text().replace(".", "").replace(",", ""))
         if shown:
@@ -57,4 +57,3 @@ def test_transparansi_in_both_languages(tab):
         tab.goto("/" + ("?lang=en" if lang == "en" else ""))
         tab.check(charts=2, label=f"transparansi-{lang}")
         tall(tab, f"transparansi-{lang}")
-

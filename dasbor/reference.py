@@ -89,6 +89,20 @@ def urusan_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+# Population shipped with the product, so rates per 100,000 people work out of the box: Dukcapil's
+# registered residents at the end of 2024 (source and licence in dasbor/reference/README.md).
+POPULATION_SOURCE = "Dukcapil Kemendagri, Semester II 2024"
+
+
+def population_rows() -> list[dict]:
+    """Population per region code (``kode_wilayah, tahun, jumlah``) as shipped."""
+    with open(REFERENCE_DIR / "penduduk_kabkota.csv", encoding="utf-8") as fh:
+        return [
+            {"kode_wilayah": r["kode_wilayah"], "tahun": int(r["tahun"]), "jumlah": int(r["jumlah"])}
+            for r in csv.DictReader(fh)
+        ]
+
+
 def alias_rows(data_dir: Path | None = None) -> list[dict[str, str]]:
     """Shipped spellings plus any ``alias.csv`` in the data folder (later rows win)."""
     rows: list[dict[str, str]] = []

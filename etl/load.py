@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from dasbor import domain, settings, store
-from dasbor.reference import regions, urusan_rows
+from dasbor.reference import POPULATION_SOURCE, population_rows, regions, urusan_rows
 from etl import checks
 from etl.contract import LOAD_ORDER, TABLE_BY_NAME
 from etl.read import ReadError, check_batch, expand, read_file
@@ -331,6 +331,17 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute("insert into wilayah select kode, nama, tingkat, kode_provinsi, nama_provinsi from _w")
             con.register("_u", pa.Table.from_pylist(urusan_rows()))
             con.execute("insert into urusan select kode_bidang, nama_bidang_urusan, kelompok from _u")
+        # Shipped population, for every region and year no load has covered (a loaded row replaces
+        # the shipped one of its year by the table's key, and carries no sumber).
+        con.register("_p", pa.Table.from_pylist(population_rows()))
+        con.execute(
+            "insert into penduduk (kode_wilayah, tahun, jumlah, sumber) "
+            "select p.kode_wilayah, p.tahun, p.jumlah, ? from _p p "
+            "anti join penduduk d on d.kode_wilayah = p.kode_wilayah and d.tahun = p.tahun "
+            "semi join wilayah w on w.kode = p.kode_wilayah",
+            [POPULATION_SOURCE],
+        )
+        con.unregister("_p")
     finally:
         con.execute("use memory")
 
@@ -340,7 +351,8 @@ def _db_columns(con, table: str) -> list[str]:
         "select column_name from duckdb_columns() where database_name = 'db' and table_name = ? order by column_index",
         [table],
     ).fetchall()
-    return [r[0] for r in rows if r[0] != "muatan_id"]
+    # muatan_id is the load's; penduduk.sumber marks shipped rows (a loaded row has none)
+    return [r[0] for r in rows if r[0] not in ("muatan_id", "sumber")]
 
 
 def _accepted_sql(name: str, cols: list[str]) -> str:

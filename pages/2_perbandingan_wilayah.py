@@ -121,6 +121,8 @@ def main() -> None:
                 "Figures per 100,000 people appear once the `penduduk` table (kode_wilayah, tahun, jumlah) is loaded.",
             )
         )
+    else:
+        st.caption(q.population_note(table, lang))
 
     # Funnel plot (Spiegelhalter 2005): each point marked by its verdict, with symbol, legend and name.
     curve = result.curve

@@ -86,7 +86,9 @@ def test_perbandingan_lists_every_region_of_the_cluster_with_counts_and_verdicts
     columns = {"Usulan", "Mencapai penerapan", "Proporsi", "Interval 95% (Wilson)", "Batas wajar 95%"}
     assert columns <= set(table.columns)
     assert set(table["Dibanding klaster"]) <= {"Lebih tinggi", "Serupa", "Lebih rendah", "Tidak ada data"}
-    assert any("penduduk" in i.value for i in at.info)
+    # population ships with the product: every kabupaten has a rate, its year and source said
+    assert (table["Usulan per 100.000 penduduk"] != "–").all()
+    assert any("2024 (Dukcapil Kemendagri, Semester II 2024, 416 wilayah)" in c.value for c in at.caption)
     funnel = at.get("plotly_chart")[0].proto.spec
     assert "Batas 95%" in funnel and "Batas 99,8%" in funnel
     n = store.query("select count(*) n from inovasi_status where tingkat = 'kabupaten'").n[0]
@@ -100,22 +102,27 @@ def test_perbandingan_lists_every_region_of_the_cluster_with_counts_and_verdicts
     assert not at.exception and len(at.dataframe[0].value) == 98
 
 
-def test_population_adds_a_per_capita_column(sample_data, tmp_path):
-    region = store.query("select kode_wilayah k from inovasi_status where tingkat = 'kabupaten' limit 1").k[0]
+def test_a_loaded_population_replaces_the_shipped_one_for_its_year(sample_data, tmp_path):
+    from dasbor.reference import population_rows
+
+    region, name = store.query(
+        "select s.kode_wilayah, w.nama from inovasi_status s join wilayah w on w.kode = s.kode_wilayah "
+        "where s.tingkat = 'kabupaten' group by all order by count(*) desc, 1 limit 1"
+    ).iloc[0]
+    shipped = {r["kode_wilayah"]: r["jumlah"] for r in population_rows()}
+    column = "Usulan per 100.000 penduduk"
+    before = app_at(WILAYAH).dataframe[0].value.set_index("Wilayah")
+    n = before.loc[name, "Usulan"]
+    assert before.loc[name, column] == f"{n / shipped[region] * 100_000:.2f}".replace(".", ",")
     write_csv(tmp_path, "penduduk.csv", ["kode_wilayah", "tahun", "jumlah"], [[region, "2024", "250.000"]])
     run([tmp_path / "penduduk.csv"], write=True)
     at = app_at(WILAYAH)
-    table = at.dataframe[0].value
-    column = "Usulan per 100.000 penduduk"
-    row = table[table[column] != "–"]
-    assert len(row) == 1
-    expected = row["Usulan"].iloc[0] / 250_000 * 100_000
-    assert row[column].iloc[0] == f"{expected:.2f}".replace(".", ",")  # Indonesian decimal comma, via fmt
-    at = app_at(WILAYAH, {"lang": "en"})
-    table = at.dataframe[0].value
-    assert table.loc[table["Proposals per 100,000 people"] != "–", "Proposals per 100,000 people"].iloc[0] == (
-        f"{expected:.2f}"
-    )
+    table = at.dataframe[0].value.set_index("Wilayah")
+    expected = n / 250_000 * 100_000
+    assert table.loc[name, column] == f"{expected:.2f}".replace(".", ",")  # Indonesian decimal comma, via fmt
+    assert any("2024 (dimuat, 1 wilayah)" in c.value and "415 wilayah" in c.value for c in at.caption)
+    en = app_at(WILAYAH, {"lang": "en"}).dataframe[0].value.set_index("Region")
+    assert en.loc[name, "Proposals per 100,000 people"] == f"{expected:.2f}"
 
 
 def test_katalog_search_and_detail(sample_data):

@@ -60,8 +60,11 @@ PER_CAPITA = define(
     "wilayah.per_100rb",
     ("Usulan per 100.000 penduduk", "Proposals per 100,000 people"),
     (
-        "Usulan kohort dibagi jumlah penduduk wilayah (tahun penduduk terbaru yang dimuat), dikali 100.000.",
-        "The cohort's proposals divided by the region's population (latest population year loaded), times 100,000.",
+        "Usulan kohort dibagi jumlah penduduk wilayah (tahun penduduk terbaru yang ada), dikali 100.000. Penduduk "
+        "bawaan: Dukcapil Kemendagri, akhir 2024; tabel `penduduk` yang dimuat menggantikannya untuk tahunnya.",
+        "The cohort's proposals divided by the region's population (the latest population year there is), times "
+        "100,000. Shipped population: Dukcapil Kemendagri, end of 2024; a loaded `penduduk` table replaces it for "
+        "the years it covers.",
     ),
     ("usulan per 100.000 penduduk", "proposals per 100,000 people"),
 )
@@ -149,7 +152,7 @@ def region_table(ctx: Ctx, cluster: str, stage: str) -> pd.DataFrame:
         f"""
         with f as (select kode_wilayah, urutan_maks from inovasi_status s where {where}),
         pop as (
-            select kode_wilayah, jumlah, tahun from penduduk
+            select kode_wilayah, jumlah, tahun, sumber from penduduk
             qualify row_number() over (partition by kode_wilayah order by tahun desc) = 1
         ),
         iid as (
@@ -161,6 +164,7 @@ def region_table(ctx: Ctx, cluster: str, stage: str) -> pd.DataFrame:
             count(f.kode_wilayah) as n,
             count(f.kode_wilayah) filter (where f.urutan_maks >= ?) as k,
             any_value(pop.jumlah) as penduduk, any_value(pop.tahun) as tahun_penduduk,
+            any_value(pop.sumber) as sumber_penduduk,
             any_value(iid.skor) as iid_skor, any_value(iid.predikat) as iid_predikat, any_value(iid.tahun) as iid_tahun,
             coalesce(any_value(awards.penghargaan), 0) as penghargaan
         from wilayah w
@@ -357,6 +361,29 @@ def sort_regions(table: pd.DataFrame, by: str) -> pd.DataFrame:
             .drop(columns="_rank")
         )
     return table.sort_values("nama", kind="stable")
+
+
+def population_note(table: pd.DataFrame, lang: str) -> str:
+    """Which population years and sources the per-100,000 column of ``table`` divides by."""
+    known = table[table.penduduk.notna()]
+    if known.empty:
+        return ""
+    loaded = "dimuat" if lang == "id" else "loaded"
+    parts = (
+        known.assign(src=known.sumber_penduduk.fillna(loaded))
+        .groupby(["tahun_penduduk", "src"])
+        .size()
+        .reset_index(name="n")
+    )
+    items = [
+        f"{int(r.tahun_penduduk)} ({r.src}, "
+        f"{fmt.number(r.n, lang)} {'wilayah' if lang == 'id' else 'regions'})"
+        for r in parts.itertuples()
+    ]
+    lead = (
+        "Penyebut per 100.000 penduduk: penduduk tahun " if lang == "id" else "Per-100,000 denominator: population of "
+    )
+    return lead + "; ".join(items) + "."
 
 
 def clear_regions(res: pd.DataFrame, per_side: int = 30) -> tuple[pd.DataFrame, int]:

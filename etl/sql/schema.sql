@@ -90,6 +90,9 @@ create table if not exists penduduk (
     jumlah bigint,
     muatan_id integer
 );
+-- Where a population figure comes from: null for a loaded row, the shipped source for reference rows
+-- (dasbor/reference/penduduk_kabkota.csv, written by the loader for the years no load covers).
+alter table penduduk add column if not exists sumber varchar;
 
 -- Every load, including the ones that rejected rows.
 create table if not exists muatan (

@@ -103,7 +103,7 @@ def _params(filters: Filters, lang: str) -> dict[str, str]:
     return {**filters.to_params(), **({"lang": lang} if lang != "id" else {})}
 
 
-def page(key: str, filters: bool = True) -> Ctx:
+def page(key: str, with_filters: bool = True) -> Ctx:
     _, script, title_id, title_en = next(p for p in PAGES if p[0] == key)
     lang = _lang()
     st.set_page_config(page_title=f"{title_id if lang == 'id' else title_en} · Dasbor Inovasi Daerah", layout="wide")
@@ -145,10 +145,60 @@ def page(key: str, filters: bool = True) -> Ctx:
             )
         )
         st.stop()
-    if filters:
+    if with_filters:  # (was `filters`, rebound above to the URL's Filters, so always true)
         ctx.filters = _filter_form(ctx)
+    _whose(ctx)
     _banner(ctx)
     return ctx
+
+
+def _whose(ctx: Ctx) -> None:
+    """Whose data the page shows, under its title: the region chosen, else the province, else a region
+    account's own regions, else the whole country (a Bupati never reads 'Semua wilayah' for their own)."""
+    if ctx.key == "kelola":
+        return
+    c = common.choices(str(data.snapshot()))
+    names = {
+        **dict(zip(c["provinces"].kode, c["provinces"].nama, strict=True)),
+        **dict(zip(c["regions"].kode, c["regions"].nama, strict=True)),
+    }
+    f, t = ctx.filters, ctx.t
+
+    def province(code: str) -> str:
+        return t(f"Provinsi {names.get(code, code)}", f"{names.get(code, code)} province")
+
+    own_provinces = {code.split(".")[0] for code in ctx.viewer.wilayah}
+    outside = ctx.viewer.role == "daerah" and (
+        bool(f.wilayah and not access.sees(ctx.viewer, f.wilayah))
+        or bool(f.provinsi and f.provinsi not in own_provinces)
+    )
+    if outside:  # a URL naming another region: the data stays the account's own, and the page says so
+        shown = ", ".join(names.get(code, code) for code in ctx.viewer.wilayah) + t(
+            " (wilayah di alamat ini di luar akses akun Anda)",
+            " (the region in this address is outside your account's access)",
+        )
+    elif f.wilayah:
+        shown = (
+            names.get(f.wilayah, f.wilayah)
+            if "." in f.wilayah
+            else t(
+                f"Pemerintah Provinsi {names.get(f.wilayah, f.wilayah)}",
+                f"Provincial government of {names.get(f.wilayah)}",
+            )
+        )
+    elif ctx.viewer.role == "daerah":  # the account's own regions (in the chosen province, if any)
+        shown = ", ".join(
+            names.get(code, code)
+            if "." in code
+            else t(f"{province(code)} dan kabupaten/kotanya", f"{province(code)} and its regencies and cities")
+            for code in ctx.viewer.wilayah
+            if not f.provinsi or code.split(".")[0] == f.provinsi
+        )
+    elif f.provinsi:
+        shown = province(f.provinsi)
+    else:
+        shown = t("Seluruh Indonesia", "All of Indonesia")
+    st.markdown(f"**{fmt.md(t('Wilayah', 'Region'))}: {fmt.md(shown)}**")
 
 
 def _data_problem(ctx: Ctx, current: store.Current) -> None:

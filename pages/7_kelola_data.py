@@ -23,7 +23,7 @@ from etl.template import write_template
 
 
 def main() -> None:
-    ctx = page("kelola", filters=False)
+    ctx = page("kelola", with_filters=False)
     template_section(ctx)
     upload_section(ctx)
     history_section(ctx)

@@ -376,8 +376,7 @@ def population_note(table: pd.DataFrame, lang: str) -> str:
         .reset_index(name="n")
     )
     items = [
-        f"{int(r.tahun_penduduk)} ({r.src}, "
-        f"{fmt.number(r.n, lang)} {'wilayah' if lang == 'id' else 'regions'})"
+        f"{int(r.tahun_penduduk)} ({r.src}, {fmt.number(r.n, lang)} {'wilayah' if lang == 'id' else 'regions'})"
         for r in parts.itertuples()
     ]
     lead = (

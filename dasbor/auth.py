@@ -1,13 +1,20 @@
 """Who is signed in, in the browser: local accounts with a signed cookie, or single sign-on.
 
-The token is checked again on every run, so removing an account or changing its password ends its
-sessions at once. The cookie is written by a tiny script (Streamlit has no server-side cookie
-setter), so it is not HttpOnly; it holds a signed, expiring token, never a password or hash.
+The token is checked against the accounts file on every run, so signing out ("Keluar"), a new
+password, removing the account or ``python -m etl users logout NAME`` ends it on the server: a copy
+of it replayed from another browser signs nobody in. The cookie is written by a tiny script
+(Streamlit has no server-side cookie setter), so it is not HttpOnly and scripts on the page can read
+it; it holds a signed, expiring token, never a password or hash.
+
+Sign-in attempts are throttled per name and client address (``accounts.sign_in``); the address is the
+connection's, or, when that is a proxy listed in INOVASI_TRUSTED_PROXIES, the client it names in
+X-Forwarded-For.
 """
 
 from __future__ import annotations
 
 import csv
+import ipaddress
 import time
 from pathlib import Path
 
@@ -43,6 +50,8 @@ def sso_viewer(email: str, claims: dict) -> Viewer:
 
 
 def current() -> Viewer:
+    """The viewer of this run: the single-sign-on user, else the account whose token (this session's,
+    else the cookie's) still checks against the accounts file, else the public."""
     state = st.session_state
     if _sso_configured() and getattr(st.user, "is_logged_in", False):
         return sso_viewer(str(st.user.get("email", "")), dict(st.user))
@@ -51,6 +60,64 @@ def current() -> Viewer:
         token = st.context.cookies.get(COOKIE)
     account = accounts.check_token(token)
     return account.viewer() if account else PUBLIC
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_proxies() -> tuple[Network, ...]:
+    """INOVASI_TRUSTED_PROXIES as networks; UnavailableError naming an entry that is neither an address
+    nor a network (sign-in then says so rather than trusting the wrong hop)."""
+    networks = []
+    for item in settings.get("trusted_proxies").replace(",", " ").split():
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise accounts.UnavailableError(
+                f"Masuk tidak tersedia: INOVASI_TRUSTED_PROXIES memuat '{item}', yang bukan alamat IP atau "
+                "jaringan (misalnya 10.0.0.5 atau 10.0.0.0/24).",
+                f"Sign-in is unavailable: INOVASI_TRUSTED_PROXIES holds '{item}', which is not an IP address or "
+                "network (for example 10.0.0.5 or 10.0.0.0/24).",
+            ) from None
+    return tuple(networks)
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        ip = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    return ip.ipv4_mapped if ip.version == 6 and ip.ipv4_mapped else ip
+
+
+def address_of(peer: str | None, forwarded: list[str], trusted: tuple[Network, ...]) -> str:
+    """The client's address: the connection's ``peer`` (None, as Streamlit gives a loopback peer, is
+    127.0.0.1); when the peer is a trusted proxy, the nearest address in the X-Forwarded-For headers
+    ``forwarded`` (read from the right, the end each proxy appends to) that is not a trusted proxy.
+    A hop that is not an address stops the walk: anything left of it may have been made up."""
+    peer_ip = _ip(peer or "127.0.0.1")
+    if peer_ip is None:
+        return (peer or "").strip()
+
+    def is_trusted(ip) -> bool:
+        return any(ip in network for network in trusted)
+
+    client = peer_ip
+    if is_trusted(client):
+        hops = [hop for header in forwarded for hop in header.split(",") if hop.strip()]
+        for hop in reversed(hops):
+            ip = _ip(hop)
+            if ip is None:
+                break
+            client = ip
+            if not is_trusted(ip):
+                break
+    return str(client)
+
+
+def client_address() -> str:
+    """This session's client address, from Streamlit's request context."""
+    return address_of(st.context.ip_address, st.context.headers.get_all("X-Forwarded-For"), trusted_proxies())
 
 
 def flush_cookie() -> None:
@@ -75,6 +142,9 @@ def sign_in_form(lang: str) -> None:
     t = (lambda a, b: a) if lang == "id" else (lambda a, b: b)
     if _sso_configured() and st.sidebar.button(t("Masuk dengan SSO", "Sign in with SSO")):
         st.login()
+    problem = st.session_state.pop("signout_problem", None)
+    if problem:
+        st.sidebar.error(t(*problem))
     with st.sidebar.form("masuk", clear_on_submit=True):
         st.markdown(t("**Masuk**", "**Sign in**"))
         name = st.text_input("Nama pengguna" if lang == "id" else "Nama pengguna (user name)")
@@ -82,30 +152,44 @@ def sign_in_form(lang: str) -> None:
         submitted = st.form_submit_button("Masuk")
     if not submitted:
         return
-    wait = accounts.locked_for(name)
-    if wait:
+    try:
+        attempt = accounts.sign_in(name, password, client_address())
+        token = accounts.make_token(attempt.account) if attempt.account else None
+    except accounts.UnavailableError as exc:  # no secret, or attempts cannot be counted: one sentence
+        st.sidebar.error(t(exc.id, exc.en))
+        return
+    if not attempt.checked:
         st.sidebar.error(
             t(
-                f"Terlalu banyak percobaan gagal. Coba lagi dalam {wait} detik.",
-                f"Too many failed attempts. Try again in {wait} seconds.",
+                f"Terlalu banyak percobaan gagal. Coba lagi dalam {_duration(attempt.wait, 'id')}.",
+                f"Too many failed attempts. Try again in {_duration(attempt.wait, 'en')}.",
             )
         )
         return
-    account = accounts.verify(name, password)
-    if account is None:
-        time.sleep(0.5)  # slows down guessing; the lock-out stops it
-        st.sidebar.error(t("Nama pengguna atau kata sandi salah.", "Wrong user name or password."))
-        return
-    try:
-        token = accounts.make_token(account)
-    except accounts.SecretError as exc:  # no session secret can be kept: one sentence, the page goes on
-        st.sidebar.error(t(exc.id, exc.en))
+    if token is None:
+        time.sleep(0.5)  # slows a single session down; the throttle holds the rest back
+        wrong = t("Nama pengguna atau kata sandi salah.", "Wrong user name or password.")
+        if attempt.wait:
+            wrong += t(
+                f" Coba lagi dalam {_duration(attempt.wait, 'id')}.",
+                f" Try again in {_duration(attempt.wait, 'en')}.",
+            )
+        st.sidebar.error(wrong)
         return
     st.session_state["token"] = token
     st.session_state.pop("signed_out", None)
     # Written on the next run: a rerun now would drop the script before the browser ran it.
     st.session_state["cookie_pending"] = (token, int(3600 * float(settings.get("session_hours"))))
     st.rerun()
+
+
+def _duration(seconds: int, lang: str) -> str:
+    if seconds >= 120:
+        minutes = -(-seconds // 60)
+        return f"{minutes} menit" if lang == "id" else f"{minutes} minutes"
+    if lang == "id":
+        return f"{seconds} detik"
+    return "1 second" if seconds == 1 else f"{seconds} seconds"
 
 
 def sign_out_button(viewer: Viewer, lang: str) -> None:
@@ -115,10 +199,22 @@ def sign_out_button(viewer: Viewer, lang: str) -> None:
         + f"**{viewer.name}** ({role[viewer.role][0 if lang == 'id' else 1]})"
     )
     if st.sidebar.button("Keluar" if lang == "id" else "Sign out"):
+        sso = _sso_configured() and getattr(st.user, "is_logged_in", False)
+        if not sso:
+            # Ends the account's sessions on the server: this token, and every copy of it, stops working.
+            try:
+                accounts.end_sessions(viewer.name)
+            except accounts.UnavailableError as exc:  # signed out here only; the page says so after the rerun
+                st.session_state["signout_problem"] = (
+                    f"Anda keluar di peramban ini, tetapi {exc.id}.",
+                    f"You are signed out in this browser, but {exc.en}.",
+                )
+            except accounts.AccountError:
+                pass  # the account is gone: its tokens already sign nobody in
         st.session_state["token"] = None
         st.session_state["signed_out"] = True
         st.session_state["cookie_pending"] = ("", 0)
-        if _sso_configured() and getattr(st.user, "is_logged_in", False):
+        if sso:
             st.logout()  # navigates the browser to clear the sign-on cookie: a rerun here would cancel it
             return
         st.rerun()

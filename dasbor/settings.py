@@ -70,6 +70,21 @@ SETTINGS: tuple[Setting, ...] = (
         "How long a sign-in lasts in the browser cookie before the user must sign in again.",
     ),
     Setting(
+        "signin_file",
+        "INOVASI_SIGNIN_FILE",
+        "",
+        "File counting failed sign-ins (shared, under a lock, by every dashboard process); empty means "
+        "signin.json beside the accounts file, or a private folder in the system's temporary folder when that "
+        "place cannot be written.",
+    ),
+    Setting(
+        "trusted_proxies",
+        "INOVASI_TRUSTED_PROXIES",
+        "",
+        "Addresses or networks (comma- or space-separated, e.g. 10.0.0.5, 10.1.0.0/16) of reverse proxies whose "
+        "X-Forwarded-For header names the client; empty means the connection's own address is the client's.",
+    ),
+    Setting(
         "oidc_map",
         "INOVASI_OIDC_MAP",
         "",

@@ -267,6 +267,10 @@ def _cmd_users(args) -> int:
             accounts.remove(args.name)
             print(f"pengguna {args.name} dihapus / removed")
             return 0
+        if args.action == "logout":
+            accounts.end_sessions(args.name)
+            print(f"semua sesi {args.name} diakhiri / every session of {args.name} ended")
+            return 0
         if not args.password_stdin:
             print(
                 "gagal / failed: beri kata sandi lewat --password-stdin / give the password with --password-stdin",
@@ -319,9 +323,13 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--wilayah", nargs="*", help="region codes; a province code covers its kabupaten/kota")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     actions.add_parser("list", help="list accounts (never passwords or hashes)")
-    remove = actions.add_parser("remove", help="delete an account")
+    remove = actions.add_parser("remove", help="delete an account (ends its sessions)")
     remove.add_argument("name")
-    pw = actions.add_parser("passwd", help="change a password")
+    logout = actions.add_parser(
+        "logout", help="end every session of an account on the server (its tokens stop working in every browser)"
+    )
+    logout.add_argument("name")
+    pw = actions.add_parser("passwd", help="change a password (ends every session of the account)")
     pw.add_argument("name")
     pw.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     return p

@@ -17,8 +17,12 @@ from dasbor import store  # noqa: E402
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path, monkeypatch) -> Path:
     """Every test gets its own INOVASI_DATA_DIR and starts with no cached readers or results."""
+    import tempfile
+
     root = tmp_path / "data"
     monkeypatch.setenv("INOVASI_DATA_DIR", str(root))
+    # the sign-in count's fallback folder (read-only data folders) lands in this test's tmp_path
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     store.close_readers()
     try:
         import streamlit as st

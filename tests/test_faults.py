@@ -924,6 +924,7 @@ COMMANDS = [
     (["users", "list"], None),
     (["users", "passwd", "pengelola", "--password-stdin"], PASSWORD),
     (["users", "remove", "pengelola"], None),
+    (["users", "logout", "pengelola"], None),
     (["sample", "--out", "{tmp}/out/sampel", "--innovations", "40"], None),
     (["template", "--out", "{tmp}/out/templat.xlsx"], None),
 ]

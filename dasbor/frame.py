@@ -65,19 +65,33 @@ class Ctx:
         """The viewer's scope alone, for looking up one record whatever the filters say."""
         return Filters().where(self.viewer, alias)
 
-    def not_applied(self, names: tuple[str, ...], why_id: str, why_en: str, target=st) -> bool:
-        """Say under a figure which active filters it does not apply, and why; True when it said so.
-        A figure either applies every active filter or says this."""
-        ignored = [FILTER_NAMES[n][0 if self.lang == "id" else 1] for n in names if n in self.filters.active()]
-        if ignored:
+    def not_applied(
+        self, names: tuple[str, ...], why_id: str, why_en: str, target=st, what: tuple[str, str] | None = None
+    ) -> bool:
+        """Say which active filters of ``names`` a figure does not apply, and why; True when it said so.
+        A figure either applies every active filter or says this: under the figure as a caption, or,
+        for several figures at once (``what`` names them), as a box above them."""
+        active = self.filters.active()
+        ignored = [FILTER_NAMES[n][0 if self.lang == "id" else 1] for n in names if n in active]
+        if not ignored:
+            return False
+        which = ", ".join(ignored)
+        if what:
+            target.info(
+                self.t(
+                    f"Filter yang tidak diterapkan pada {what[0]}: {which}. {why_id}",
+                    f"Filters not applied to {what[1]}: {which}. {why_en}",
+                )
+            )
+        else:
             target.caption(
                 "ⓘ "
                 + self.t(
-                    f"Filter {', '.join(ignored)} tidak diterapkan di sini: {why_id}",
-                    f"The {', '.join(ignored)} filter is not applied here: {why_en}",
+                    f"Filter {which} tidak diterapkan di sini: {why_id}",
+                    f"The {which} filter is not applied here: {why_en}",
                 )
             )
-        return bool(ignored)
+        return True
 
     def empty(self, what_id: str = "inovasi", what_en: str = "innovations") -> None:
         """Say which filters emptied a result instead of drawing an empty chart."""

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dasbor import charts, fmt
-from dasbor.frame import FILTER_NAMES, Ctx
+from dasbor.frame import Ctx
 from dasbor.i18n import label
 from dasbor.queries import wilayah as q
 
@@ -45,21 +45,8 @@ def iid_cell(score, predikat, year, lang: str) -> str:
     return f"{value} ({detail})" if detail else value
 
 
-def filter_notice(ctx: Ctx, names: list[str], what_id: str, what_en: str, why_id: str, why_en: str) -> None:
-    """Says which active filters a figure does not apply, and why."""
-    if not names:
-        return
-    which = ", ".join(FILTER_NAMES[n][0 if ctx.lang == "id" else 1] for n in names)
-    st.info(
-        ctx.t(
-            f"Filter yang tidak diterapkan pada {what_id}: {which}. {why_id}",
-            f"Filters not applied to {what_en}: {which}. {why_en}",
-        )
-    )
-
-
 def cohort_notice(ctx: Ctx) -> None:
-    names = q.ignored(ctx.filters, q.COHORT_IGNORES)
+    names = [n for n in q.COHORT_IGNORES if n in ctx.filters.active()]
     why_id, why_en = [], []
     if "tahap" in names:
         why_id.append(
@@ -77,13 +64,14 @@ def cohort_notice(ctx: Ctx) -> None:
         why_en.append(
             "The region filter picks the region of the profile below; the comparison keeps the whole cluster."
         )
-    filter_notice(
-        ctx,
-        names,
-        "tabel, diagram corong, grafik interval dan profil wilayah",
-        "the table, the funnel plot, the interval chart and the region profile",
+    ctx.not_applied(
+        q.COHORT_IGNORES,
         " ".join(why_id),
         " ".join(why_en),
+        what=(
+            "tabel, diagram corong, grafik interval dan profil wilayah",
+            "the table, the funnel plot, the interval chart and the region profile",
+        ),
     )
 
 
@@ -197,15 +185,13 @@ def index_and_awards(ctx: Ctx, cluster: str) -> None:
     iid = q.iid_years(ctx.viewer, cluster, ctx.filters.provinsi)
     awards = q.awards(ctx.viewer, cluster, ctx.filters.provinsi)
     st.subheader(q.IID.name(lang))
-    filter_notice(
-        ctx,
-        q.ignored(ctx.filters, q.REGION_FACTS_IGNORE),
-        "IID dan penghargaan",
-        "the IID and the awards",
+    ctx.not_applied(
+        q.REGION_FACTS_IGNORE,
         "Keduanya dicatat per wilayah dan tahun penilaian atau penghargaan, bukan per usulan, jadi hanya "
         "filter provinsi yang berlaku; semua wilayah klaster ditampilkan.",
         "Both are recorded per region and assessment or award year, not per proposal, so only the province "
         "filter applies; every region of the cluster is shown.",
+        what=("IID dan penghargaan", "the IID and the awards"),
     )
     if iid.empty:
         st.info(

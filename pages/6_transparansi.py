@@ -11,6 +11,7 @@ import streamlit as st
 from dasbor import charts, data, fmt
 from dasbor.frame import page
 from dasbor.i18n import label
+from dasbor.queries import common
 from dasbor.queries import publik as q
 
 
@@ -139,7 +140,7 @@ def list_section(ctx, search: str) -> None:
 def open_data_section(ctx, search: str) -> None:
     t, lang = ctx.t, ctx.lang
     st.subheader(t("Data terbuka", "Open data"))
-    loaded = q.loaded_at()
+    loaded = common.data_info().dimuat_pada  # the same line every page's banner reads
     st.markdown(
         t(
             f"Unduh daftar di atas (sesuai filter dan pencarian) sebagai CSV, dengan kamus datanya. Lisensi: "

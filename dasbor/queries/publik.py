@@ -394,8 +394,3 @@ def places() -> dict:
     )
     regions = found.loc[~found.provinsi, ["kode", "nama", "kode_provinsi"]].reset_index(drop=True)
     return {"provinces": provinces, "regions": regions, "provincial": tuple(found.kode[found.provinsi])}
-
-
-def loaded_at():
-    """When the data was last loaded, for the open data's "data as of"."""
-    return data.read("select dimuat_pada from info_data").dimuat_pada[0]

@@ -11,7 +11,6 @@ import pandas as pd
 from dasbor import data, domain, fmt, stats
 from dasbor.access import NATIONAL, UNRESTRICTED, Viewer, scope_sql
 from dasbor.figures import define
-from dasbor.filters import Filters
 from dasbor.frame import Ctx
 
 CLUSTERS = domain.CLUSTERS
@@ -124,11 +123,6 @@ COHORT_IGNORES = ("wilayah", "tahap")
 # IID scores and awards are facts about a region in an assessment or award year, not about proposals:
 # of the shared filters only the province applies to them.
 REGION_FACTS_IGNORE = ("tahun", "wilayah", "sumber", "bentuk", "jenis", "urusan", "tahap")
-
-
-def ignored(filters: Filters, names: tuple[str, ...]) -> list[str]:
-    """The filters of ``names`` that are set, i.e. that a figure is not applying."""
-    return [n for n in names if getattr(filters, n)]
 
 
 def _cohort(ctx: Ctx, viewer: Viewer | None = None) -> tuple[str, list]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dasbor import access, auth, data, fmt, store
+from dasbor import access, auth, data, fmt, store, urlstate
 from dasbor.access import Viewer
 from dasbor.filters import LIST_FILTERS, Filters
 from dasbor.i18n import label, options
@@ -369,5 +369,7 @@ def _filter_form(ctx: Ctx) -> Filters:
         )
     else:
         return f
-    st.query_params.from_dict(_params(new, ctx.lang))
+    # The page's own choices (urlstate) stay; the filters and the language are written anew.
+    keep = {k: v for k, v in st.query_params.to_dict().items() if k not in urlstate.RESERVED}
+    st.query_params.from_dict({**keep, **_params(new, ctx.lang)})
     st.rerun()

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import charts, fmt, profil
+from dasbor import charts, fmt, profil, urlstate
 from dasbor.frame import page
 from dasbor.i18n import label
 from dasbor.queries import wilayah as q
@@ -19,16 +19,21 @@ def main() -> None:
     t, lang = ctx.t, ctx.lang
 
     left, right = st.columns(2)
-    cluster = left.radio(
+    cluster = urlstate.choice(
+        "klaster",
         t("Klaster pembanding", "Peer cluster"),
         q.CLUSTERS,
+        widget="radio",
+        target=left,
         horizontal=True,
         format_func=lambda c: label("tingkat", c, lang),
     )
-    stage = right.selectbox(
+    stage = urlstate.choice(
+        "capai",
         t("Proporsi usulan yang mencapai tahap", "Share of proposals that reached"),
         q.TARGET_STAGES,
-        index=q.TARGET_STAGES.index("penerapan"),
+        default="penerapan",
+        target=right,
         format_func=lambda s: label("tahap", s, lang),
     )
     stage_name = label("tahap", stage, lang).lower()
@@ -92,7 +97,8 @@ def main() -> None:
             "so no share.",
         )
     )
-    sort = st.selectbox(
+    sort = urlstate.choice(
+        "urut",
         t("Urutkan menurut", "Sort by"),
         q.SORTS,
         format_func=lambda s: {
@@ -101,7 +107,6 @@ def main() -> None:
             "proporsi": t("Proporsi (tertinggi dulu)", "Share (highest first)"),
             "verdict": t("Dibanding klaster (lebih tinggi dulu)", "Against cluster (higher first)"),
         }[s],
-        key=f"urut_{cluster}",
     )
     out, csv = profil.region_rows(ctx, table, stage_name, sort)
     st.dataframe(

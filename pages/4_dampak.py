@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from dasbor import charts, data, domain, fmt
+from dasbor import charts, data, domain, fmt, urlstate
 from dasbor.frame import page
 from dasbor.i18n import label, options
 from dasbor.queries import dampak as q
@@ -36,9 +36,11 @@ def main() -> None:
     )
 
     # Results by dimension
-    dimension = st.radio(
+    dimension = urlstate.choice(
+        "menurut",
         t("Hasil evaluasi menurut", "Evaluation results by"),
         list(q.DIMENSIONS),
+        widget="radio",
         horizontal=True,
         format_func=lambda d: {
             "urusan": "Urusan" if lang == "id" else "Affair",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import charts, fmt
+from dasbor import charts, fmt, urlstate
 from dasbor.frame import Ctx, page
 from dasbor.queries import katalog as q
 
@@ -22,16 +22,11 @@ def main() -> None:
 def catalogue(ctx: Ctx) -> str | None:
     """The searchable list; the code of the innovation picked in it (or in the URL), if any."""
     t, lang = ctx.t, ctx.lang
-    search = st.text_input(
+    search = urlstate.text(
+        "cari",
         t("Cari nama inovasi, perangkat daerah atau kode", "Search by innovation name, agency or code"),
-        value=st.query_params.get("cari", ""),
         placeholder=t("mis. posyandu", "e.g. posyandu"),
     )
-    if search != st.query_params.get("cari", ""):
-        if search:
-            st.query_params["cari"] = search
-        else:
-            del st.query_params["cari"]
     rows, total = q.catalogue(ctx, search)
     if rows.empty:
         if search:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dasbor import charts, data, fmt
+from dasbor import charts, data, fmt, urlstate
 from dasbor.frame import page
 from dasbor.i18n import label
 from dasbor.queries import common
@@ -20,12 +20,12 @@ def main() -> None:
     st.markdown(q.intro(ctx.lang))
     proposals_section(ctx)
     st.subheader(ctx.t("Inovasi publik", "Public innovations"))
-    search = st.text_input(
+    search = urlstate.text(
+        "cari",
         ctx.t(
             "Cari inovasi publik: nama, perangkat daerah atau wilayah",
             "Search public innovations: name, agency or region",
         ),
-        key="cari_publik",
     )
     found = q.counts(ctx.filters, search)
     public_cards(ctx, found, search)

@@ -79,7 +79,7 @@ def test_the_card_the_list_the_charts_and_the_csv_count_one_set_in_every_state(s
     for params, search in states():
         at = app_at(PAGE, params, role=None)
         if search:
-            at.text_input(key="cari_publik").input(search).run()
+            at.text_input(key="url:cari").input(search).run()
             assert not at.exception, at.exception
         expected = oracle(params, search)
         assert len(expected) > 0, (params, search)
@@ -106,7 +106,7 @@ def test_no_card_contradicts_the_list(sample_data):
     decreed = [n for name, n in cards(at).items() if "ditetapkan" in name.lower() and "belum" not in name.lower()]
     assert decreed and all(n >= total for n in decreed), (decreed, total)
     assert total in cards(at).values()
-    at.text_input(key="cari_publik").input(states()[3][1]).run()
+    at.text_input(key="url:cari").input(states()[3][1]).run()
     assert listed_total(at) < total and listed_total(at) in cards(at).values()
 
 
@@ -166,13 +166,13 @@ def test_the_name_search_narrows_public_figures_only(sample_data):
     at = app_at(PAGE, role=None)
     before = cards(at)
     word = states()[3][1]
-    at.text_input(key="cari_publik").input(word).run()
+    at.text_input(key="url:cari").input(word).run()
     after = cards(at)
     for key in ("usulan", "belum_ditetapkan", "tidak_layak", "dihentikan", "ditetapkan"):
         name = publik.FIGURES[key].name("id")
         assert after[name] == before[name]  # unpublished proposals are never counted by a typed name
     assert 0 < after["Inovasi publik"] < before["Inovasi publik"]
-    at.text_input(key="cari_publik").input("tidak-ada-yang-bernama-begini").run()
+    at.text_input(key="url:cari").input("tidak-ada-yang-bernama-begini").run()
     assert "Tidak ada inovasi publik yang cocok" in at.info[0].value
     assert cards(at)["Inovasi publik"] == 0 and not at.get("download_button")
 

@@ -147,9 +147,9 @@ def sign_in_form(lang: str) -> None:
         st.sidebar.error(t(*problem))
     with st.sidebar.form("masuk", clear_on_submit=True):
         st.markdown(t("**Masuk**", "**Sign in**"))
-        name = st.text_input("Nama pengguna" if lang == "id" else "Nama pengguna (user name)")
-        password = st.text_input("Kata sandi" if lang == "id" else "Kata sandi (password)", type="password")
-        submitted = st.form_submit_button("Masuk")
+        name = st.text_input(t("Nama pengguna", "User name"))
+        password = st.text_input(t("Kata sandi", "Password"), type="password")
+        submitted = st.form_submit_button(t("Masuk", "Sign in"))
     if not submitted:
         return
     try:

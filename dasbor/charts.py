@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import domain
+from dasbor import domain, fmt
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 # One colour per stage wherever stages are drawn: the stages are ordered, so a sequential scale
@@ -97,7 +97,45 @@ def style(fig: go.Figure, height: int = 360, lang: str = "id") -> go.Figure:
         separators=",." if lang == "id" else ".,",
         font={"size": 13},
     )
+    _number_axes(fig)
     return fig
+
+
+# d3 formats written with the locale-neutral ',' and '.', which ``layout.separators`` turns into the
+# reader's convention: 21.574 and 0,5 in Indonesian, 21,574 and 0.5 in English. Without them Plotly
+# writes 1200 beside 21574 and abbreviates with SI letters (10k), which neither language uses.
+AXIS_NUMBER = ",~f"
+HOVER_NUMBER = ",.2~f"
+
+
+def _numeric(values) -> bool:
+    if values is None:
+        return False
+    array = np.asarray(values)
+    if array.dtype == object:
+        return bool(array.size) and all(
+            isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in array.ravel()
+        )
+    return array.dtype.kind in "iuf"
+
+
+def _number_axes(fig: go.Figure) -> None:
+    """Every axis that only numbers are drawn on, and its hover, in the one convention, unless the
+    chart chose a format (a percent, a date). Bar labels that are numbers get thousands separators."""
+    numeric: dict[str, bool] = {}
+    for trace in fig.data:
+        if trace.type not in ("bar", "scatter", "scattergl", "box", "histogram"):
+            continue
+        for letter in ("x", "y"):
+            axis = (getattr(trace, f"{letter}axis", None) or letter).replace(letter, f"{letter}axis", 1)
+            numeric[axis] = numeric.get(axis, True) and _numeric(getattr(trace, letter))
+    for name, only_numbers in numeric.items():
+        axis = fig.layout[name]
+        if only_numbers and not axis.tickformat and axis.type in (None, "-", "linear"):
+            axis.update(tickformat=AXIS_NUMBER, hoverformat=axis.hoverformat or HOVER_NUMBER)
+    for trace in fig.data:
+        if trace.type == "bar" and trace.texttemplate is None and _numeric(trace.text):
+            trace.texttemplate = "%{text:,~f}"
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -136,9 +174,9 @@ def table_block(
     with st.expander("Tabel data" if lang == "id" else "Data table", expanded=expanded):
         if total > shown:
             st.caption(
-                f"Menampilkan {shown:,} dari {total:,} baris; CSV memuat semuanya.".replace(",", ".")
+                f"Menampilkan {fmt.number(shown, lang)} dari {fmt.number(total, lang)} baris; CSV memuat semuanya."
                 if lang == "id"
-                else f"Showing {shown:,} of {total:,} rows; the CSV holds them all."
+                else f"Showing {fmt.number(shown, lang)} of {fmt.number(total, lang)} rows; the CSV holds them all."
             )
         st.dataframe(frame.head(TABLE_ROWS), hide_index=True, width="stretch")
         download(frame, filename, lang, key, full=full)
@@ -162,8 +200,10 @@ def sample_note(n_all: int, n_drawn: int, lang: str) -> str:
     if n_all <= n_drawn:
         return ""
     if lang == "id":
-        return f" Digambar {n_drawn:,} titik acak dari {n_all:,}; angka dihitung dari semuanya.".replace(",", ".")
-    return f" {n_drawn:,} random points of {n_all:,} are drawn; figures use all of them."
+        return f" Digambar {fmt.number(n_drawn, lang)} titik acak dari {fmt.number(n_all, lang)}; angka dihitung dari semuanya."
+    return (
+        f" {fmt.number(n_drawn, lang)} random points of {fmt.number(n_all, lang)} are drawn; figures use all of them."
+    )
 
 
 def block(

@@ -41,3 +41,25 @@ def test_csv_download_neutralises_formulas():
     raw = charts.csv_bytes(pd.DataFrame({"nama": ["=SUM(A1)", "biasa", "-1"], "n": [1, 2, 3]}))
     text = raw.decode("utf-8-sig").splitlines()
     assert text == ["nama,n", "'=SUM(A1),1", "biasa,2", "'-1,3"]
+
+
+def test_numeric_axes_and_bar_labels_follow_the_reader_convention_and_dates_keep_theirs():
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from dasbor import charts
+
+    bars = charts.style(
+        go.Figure(go.Bar(x=pd.Series([1200, 21574]), y=["a", "b"], orientation="h", text=pd.Series([1200, 21574]))),
+        lang="id",
+    )
+    assert bars.layout.separators == ",."
+    assert bars.layout.xaxis.tickformat == charts.AXIS_NUMBER  # thousands grouped, no SI '10k'
+    assert bars.layout.yaxis.tickformat is None  # a category axis keeps Plotly's own
+    assert bars.data[0].texttemplate == "%{text:,~f}"
+    dated = charts.style(go.Figure(go.Scatter(x=pd.to_datetime(["2020-01-01", "2021-01-01"]), y=[1, 2])), lang="en")
+    assert dated.layout.separators == ".,"
+    assert dated.layout.xaxis.tickformat is None and dated.layout.yaxis.tickformat == charts.AXIS_NUMBER
+    share = go.Figure(go.Bar(x=pd.Series([0.2, 0.5]), y=["a", "b"], orientation="h"))
+    share.update_xaxes(tickformat=".0%")
+    assert charts.style(share).layout.xaxis.tickformat == ".0%"  # a chart's own format is kept

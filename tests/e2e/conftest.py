@@ -4,6 +4,7 @@ sample database in a temporary INOVASI_DATA_DIR, driven by Playwright with Debia
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -227,12 +228,13 @@ class Page:
         return self.page.locator("h1").first.inner_text()
 
     def sign_in(self, name: str) -> None:
-        self.page.get_by_label("Nama pengguna").fill(name)
-        self.page.get_by_label("Kata sandi").fill(PASSWORD)
-        self.page.get_by_role("button", name="Masuk", exact=True).click()
+        # The form speaks the page's language: Indonesian, or English under ?lang=en.
+        self.page.get_by_label(re.compile(r"^(Nama pengguna|User name)$")).fill(name)
+        self.page.get_by_label(re.compile(r"^(Kata sandi|Password)$")).fill(PASSWORD)
+        self.page.get_by_role("button", name=re.compile(r"^(Masuk|Sign in)$")).click()
         self.page.wait_for_timeout(800)
         self.settle()
-        self.page.get_by_text("Masuk sebagai").wait_for(timeout=20_000)
+        self.page.get_by_text(re.compile(r"^(Masuk sebagai|Signed in as)")).first.wait_for(timeout=20_000)
 
     def menu(self, label: str) -> None:
         self.page.locator('[data-testid="stSidebar"]').get_by_role("link", name=label, exact=True).click()

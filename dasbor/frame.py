@@ -93,10 +93,39 @@ class Ctx:
             )
         return True
 
+    def refusal(self) -> str | None:
+        """Why the filters in the address cannot show anything, in one sentence, or None: years outside
+        the data, or a region or province outside a region account's access."""
+        f, t = self.filters, self.t
+        if self.viewer.role == "daerah":
+            own_provinces = {code.split(".")[0] for code in self.viewer.wilayah}
+            if (f.wilayah and not access.sees(self.viewer, f.wilayah)) or (f.provinsi and f.provinsi not in own_provinces):
+                return t(
+                    "Wilayah di alamat ini di luar akses akun Anda, jadi yang tampil adalah wilayah Anda sendiri.",
+                    "The region in this address is outside your account's access, so your own regions are shown.",
+                )
+        return self.years_outside()
+
+    def years_outside(self) -> str | None:
+        """'Proposal years 2030–2040 are outside the data …' when the chosen years hold no proposal year."""
+        f, t = self.filters, self.t
+        years = common.choices(str(data.snapshot()))["years"]
+        if f.tahun and years and (f.tahun[1] < years[0] or f.tahun[0] > years[1]):
+            return t(
+                f"Tahun usulan {f.tahun[0]}–{f.tahun[1]} di luar data: data memuat usulan tahun "
+                f"{years[0]}–{years[1]}. Pilih tahun di dalam rentang itu.",
+                f"Proposal years {f.tahun[0]}–{f.tahun[1]} are outside the data, which holds proposals of "
+                f"{years[0]}–{years[1]}. Choose years within that range.",
+            )
+        return None
+
     def empty(self, what_id: str = "inovasi", what_en: str = "innovations") -> None:
         """Say which filters emptied a result instead of drawing an empty chart."""
         names = [FILTER_NAMES[n][0 if self.lang == "id" else 1] for n in self.filters.active()]
-        if names:
+        refused = self.refusal()
+        if refused:
+            st.info(refused)
+        elif names:
             st.info(
                 self.t(
                     f"Tidak ada {what_id} untuk filter yang dipilih ({', '.join(names)}). "
@@ -163,6 +192,9 @@ def page(key: str, with_filters: bool = True) -> Ctx:
         ctx.filters = _filter_form(ctx)
     _whose(ctx)
     _banner(ctx)
+    outside = ctx.years_outside() if ctx.key != "kelola" else None
+    if outside:  # said once at the top; the region case is said in the 'Wilayah:' line
+        st.warning(outside)
     return ctx
 
 
@@ -317,7 +349,7 @@ def _filter_form(ctx: Ctx) -> Filters:
         years = None
         if c["years"] and c["years"][0] < c["years"][1]:
             lo, hi = c["years"]
-            chosen = f.tahun or (lo, hi)
+            chosen = f.tahun if f.tahun and f.tahun[1] >= lo and f.tahun[0] <= hi else (lo, hi)
             years = st.slider(
                 t("Tahun usulan", "Proposal years"), lo, hi, (max(lo, min(chosen[0], hi)), min(hi, max(chosen[1], lo)))
             )

@@ -44,3 +44,32 @@ def test_kelola_data_has_no_filter_form(sample_data):
 def test_a_region_account_may_narrow_to_its_own_province(sample_data):
     at = app_at(PAGES[0], {"prov": "71"}, role="daerah", wilayah=("71.07",))
     assert _whose(at) == "**Wilayah: Kabupaten Minahasa Tenggara**"  # its own data, not the province's
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_years_outside_the_data_say_so_and_the_slider_keeps_the_data_range(sample_data, lang):
+    lo, hi = (int(v) for v in store.query("select min(tahun_usulan), max(tahun_usulan) from inovasi_status").iloc[0])
+    at = app_at(PAGES[0], {"tahun": f"{hi + 4}-{hi + 14}", "lang": lang})
+    said = [w.value for w in at.warning]
+    expected = (
+        f"Tahun usulan {hi + 4}–{hi + 14} di luar data: data memuat usulan tahun {lo}–{hi}."
+        if lang == "id"
+        else f"Proposal years {hi + 4}–{hi + 14} are outside the data, which holds proposals of {lo}–{hi}."
+    )
+    assert any(w.startswith(expected) for w in said), said
+    assert at.sidebar.slider[0].value == (lo, hi)  # not a collapsed 'hi–hi'
+    inside = app_at(PAGES[0], {"tahun": f"{lo}-{hi}"})  # years inside the data: no such warning
+    assert not [w for w in inside.warning if "di luar data" in w.value]
+
+
+def test_an_empty_result_for_a_region_outside_the_account_says_so_not_loosen_the_filters(sample_data):
+    from dasbor.access import Viewer
+    from dasbor.filters import Filters
+    from dasbor.frame import Ctx
+
+    viewer = Viewer(role="daerah", name="x", wilayah=("71.07",))
+    ctx = Ctx("ringkasan", "en", Filters(wilayah="32.04"), viewer)
+    assert ctx.refusal() == (
+        "The region in this address is outside your account's access, so your own regions are shown."
+    )
+    assert Ctx("ringkasan", "id", Filters(wilayah="71.07"), viewer).refusal() is None

@@ -95,11 +95,21 @@ def upload_section(ctx: Ctx) -> None:
     t, lang = ctx.t, ctx.lang
     st.subheader(t("2. Unggah laporan", "2. Upload the report"))
     limit = int(settings.get("max_upload_mb"))
+    done = st.session_state.pop("kelola_dimuat", None)
+    if done is not None:  # the load of the previous run, shown after a fresh run of the whole page
+        st.success(
+            t(
+                f"Dimuat sebagai muatan #{done.load_id}. Semua halaman kini memakai data baru.",
+                f"Loaded as load #{done.load_id}. Every page now uses the new data.",
+            )
+        )
+        report_block(ctx, done)
     files = st.file_uploader(
         t(f"Berkas CSV atau XLSX (paling besar {limit} MB per berkas)", f"CSV or XLSX files (at most {limit} MB each)"),
         type=["csv", "xlsx"],
         accept_multiple_files=True,
-        key="unggah",
+        # a new key after each load empties the uploader, so the loaded files are not offered again
+        key=f"unggah_{st.session_state.get('kelola_muatan', 0)}",
     )
     if not files:
         return
@@ -128,7 +138,11 @@ def upload_section(ctx: Ctx) -> None:
         report_block(ctx, check)
         loadable = sum(v["loaded"] for v in check.tables.values())
         if not loadable or not st.button(
-            t(f"Muat {fmt.number(loadable, lang)} baris yang lolos", f"Load the {loadable} valid rows"), type="primary"
+            t(
+                f"Muat {fmt.number(loadable, lang)} baris yang lolos",
+                f"Load the {fmt.number(loadable, lang)} valid rows",
+            ),
+            type="primary",
         ):
             return
         try:
@@ -136,13 +150,11 @@ def upload_section(ctx: Ctx) -> None:
         except LoadError as exc:
             failure(ctx, exc, loading=True)
             return
-    st.success(
-        t(
-            f"Dimuat sebagai muatan #{done.load_id}. Semua halaman kini memakai data baru.",
-            f"Loaded as load #{done.load_id}. Every page now uses the new data.",
-        )
-    )
-    report_block(ctx, done)
+    # Run the page again from the top: the freshness line, the banner and the history then show the
+    # new load, and the check of the files just loaded ('not loaded yet') is gone.
+    st.session_state["kelola_dimuat"] = done
+    st.session_state["kelola_muatan"] = st.session_state.get("kelola_muatan", 0) + 1
+    st.rerun()
 
 
 def report_block(ctx: Ctx, report: Report) -> None:
@@ -182,11 +194,11 @@ def report_block(ctx: Ctx, report: Report) -> None:
         t(
             f"{fmt.number(len(rejected), lang)} masalah pada baris yang akan ditolak. Perbaiki di berkas lalu "
             "unggah ulang; memuat ulang berkas yang sama tidak membuat data ganda.",
-            f"{len(rejected)} problems in rows that will be rejected. Fix them in the file and upload again; "
-            "loading the same file again creates no duplicates.",
+            f"{fmt.number(len(rejected), lang)} problems in rows that will be rejected. Fix them in the file and "
+            "upload again; loading the same file again creates no duplicates.",
         )
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    reasons_table(ctx, shown)
     charts.download(
         shown,
         "baris_ditolak",
@@ -194,6 +206,19 @@ def report_block(ctx: Ctx, report: Report) -> None:
         f"rej_{report.written}",
         label=t("Unduh laporan penolakan (CSV)", "Download rejection report (CSV)"),
     )
+
+
+def reasons_table(ctx: Ctx, shown: pd.DataFrame) -> None:
+    """The rejected cells, and every distinct reason written out in full beneath them: a grid cell
+    cuts a long reason off, and a data officer must be able to read what to fix."""
+    reason = ctx.t("Alasan", "Reason")
+    st.dataframe(
+        shown, hide_index=True, width="stretch", column_config={reason: st.column_config.TextColumn(width="large")}
+    )
+    counts = shown[reason].value_counts(sort=True)
+    with st.expander(ctx.t("Alasan selengkapnya", "Reasons in full"), expanded=len(counts) <= 3):
+        for text, n in counts.items():  # quoted values from the files: plain text, never Markdown
+            st.text(f"{ctx.t(f'{fmt.number(n, ctx.lang)} baris', f'{fmt.number(n, ctx.lang)} rows')}: {text}")
 
 
 def history_section(ctx: Ctx) -> None:
@@ -234,8 +259,8 @@ def history_section(ctx: Ctx) -> None:
             "alasan_en": "Reason",
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
-    charts.download(rejected, f"ditolak_muatan_{load_id}", lang, "hist")
+    reasons_table(ctx, shown)
+    charts.download(shown, f"ditolak_muatan_{load_id}", lang, "hist")  # the headers as shown, not raw names
 
 
 main()

@@ -388,5 +388,23 @@ def test_kelola_shows_markdown_from_an_uploaded_file_only_as_literal_text(sample
     at.file_uploader[0].upload(f"{PAYLOAD}.xlsx", b"bukan buku kerja", "application/octet-stream").run()
     assert not at.exception
     assert "bukan buku kerja Excel" in at.error[0].value
-    assert [t.value for t in at.text] == [f"{PAYLOAD}.xlsx"]
+    texts = [t.value for t in at.text]  # the file's name; below, the history's reasons in full
+    assert texts[0] == f"{PAYLOAD}.xlsx" and all(" baris: " in x for x in texts[1:]), texts
     assert PAYLOAD not in _rendered_as_markdown(at)
+
+
+def test_kelola_after_a_load_shows_the_load_not_the_stale_check_and_reasons_in_full(sample_data):
+    at = app_at(KELOLA, role="admin")
+    body = "\n".join(
+        [";".join(INOVASI_HEADER), ";".join(inovasi_row("FRESH-1")), ";".join(inovasi_row("FRESH-2", inisiator="x"))]
+    ).encode()
+    at.file_uploader[0].upload("inovasi.csv", body, "text/csv").run()
+    assert any("(belum dimuat)" in m.value for m in at.markdown)
+    reason = at.dataframe[1].value["Alasan"].iloc[0]
+    assert any(t.value == f"1 baris: {reason}" for t in at.text)  # the whole reason, as text
+    next(b for b in at.button if b.label.startswith("Muat")).click().run()
+    assert not at.exception
+    assert "Dimuat sebagai muatan" in at.success[0].value
+    assert not any("(belum dimuat)" in m.value for m in at.markdown)  # the check of the loaded files is gone
+    assert not at.button or not any(b.label.startswith("Muat") for b in at.button)  # nothing offered again
+    assert not at.file_uploader[0].value  # the uploader is empty for the next report

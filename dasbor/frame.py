@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dasbor import access, auth, data, fmt, store, urlstate
+from dasbor import a11y, access, auth, data, fmt, store, urlstate
 from dasbor.access import Viewer
 from dasbor.filters import LIST_FILTERS, Filters
 from dasbor.i18n import label, options
@@ -160,6 +160,7 @@ def page(key: str, with_filters: bool = True) -> Ctx:
     if choice != lang:
         lang = choice
         st.query_params["lang"] = lang
+    a11y.document_language(lang)  # after the switch: the language this run draws in
     filters = Filters.from_params(st.query_params)
     ctx = Ctx(key, lang, filters, auth.current())
     auth.flush_cookie()

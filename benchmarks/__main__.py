@@ -217,6 +217,56 @@ def time_pages(batch: Path, data_dir: Path, rounds: int) -> list[dict]:
     return out
 
 
+def monthly_report(work: Path, seed: int) -> tuple[Path, int]:
+    """A region's small monthly report: one region's share of a 50-innovation batch (its innovations,
+    their stages, evaluations and awards), the common write of a data officer."""
+    import pandas as pd
+
+    from etl.sample import write_sample
+
+    batch = write_sample(work / "report-all", innovations=50, seed=seed)
+    inovasi = pd.read_csv(batch / "inovasi.csv", sep=";", dtype=str)
+    region = inovasi.kode_wilayah.value_counts().index[0]
+    keep = set(inovasi.kode_inovasi[inovasi.kode_wilayah == region])
+    out, rows = work / "report", 0
+    out.mkdir(exist_ok=True)
+    for path in batch.glob("*.csv"):
+        frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+        if "kode_inovasi" in frame:
+            frame = frame[frame.kode_inovasi.isin(keep)]
+        elif "kode_wilayah" in frame:
+            frame = frame[frame.kode_wilayah == region]
+        frame.to_csv(out / path.name, sep=";", index=False)
+        rows += len(frame)
+    return out, rows
+
+
+def time_small_load(data_dir: Path, work: Path, seed: int, rounds: int) -> dict:
+    """Seconds to load and publish the monthly report into the full database and into an empty one."""
+    import shutil
+
+    from etl.load import run
+
+    report, rows = monthly_report(work, seed + 1)
+    full, empty = [], []
+    for i in range(rounds):  # alternately, each into a fresh copy so every round does the same work
+        copy = work / f"data-copy-{i}"
+        shutil.copytree(data_dir, copy)
+        start = time.perf_counter()
+        run([report], write=True, data_dir=copy)
+        full.append(time.perf_counter() - start)
+        shutil.rmtree(copy)
+        start = time.perf_counter()
+        run([report], write=True, data_dir=work / f"data-empty-{i}")
+        empty.append(time.perf_counter() - start)
+        shutil.rmtree(work / f"data-empty-{i}")
+    return {
+        "rows": rows,
+        "seconds": round(statistics.median(full), 2),
+        "empty_seconds": round(statistics.median(empty), 2),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     p.add_argument("--innovations", type=int, default=20_000)
@@ -224,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=2, help="repetitions of each timing; the median is reported")
     p.add_argument("--json", help="write the figures to this file")
     p.add_argument("--work", help="keep the batch and databases in this folder (default: a temporary one)")
+    p.add_argument("--no-browser", action="store_true", help="skip the Chromium figures (benchmarks.browser)")
     p.add_argument("--page", choices=[k for k, _ in PAGES], help=argparse.SUPPRESS)  # internal: one page
     p.add_argument("--data", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -248,6 +299,12 @@ def main(argv: list[str] | None = None) -> int:
             run([batch], write=True, data_dir=data_dir)
         db_mb = sum(f.stat().st_size for f in (data_dir / "snapshots").glob("*.duckdb")) / 1e6
         pages = time_pages(batch, data_dir, args.rounds)
+        seen = None
+        if not args.no_browser:
+            from benchmarks import browser
+
+            seen = browser.measure(data_dir, args.rounds)
+        incremental = time_small_load(data_dir, work, args.seed, args.rounds)
     result = {
         "innovations": args.innovations,
         "cores": os.cpu_count(),
@@ -256,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         "snapshot_mb": round(db_mb, 1),
         "etl": etl,
         "pages": pages,
+        **(seen or {}),
+        "incremental": incremental,
     }
     print(
         f"\n{args.innovations:,} innovations, {etl['rows']:,} rows in CSV ({csv_mb:.0f} MB), "
@@ -283,6 +342,13 @@ def main(argv: list[str] | None = None) -> int:
         "pandas s: the twin on frames already in memory; csv+pandas: the twin including reading the CSVs "
         f"({pages[0]['pandas_load_s']:.1f} s); page MB: peak minus the process's memory before the page ran, "
         f"against {pages[0]['pandas_data_mb']:.0f} MB that the CSVs take read into pandas"
+    )
+    if seen:
+        print()
+        browser.print_table(seen)
+    print(
+        f"\nmonthly report of one region ({incremental['rows']} rows) loaded and published: "
+        f"{incremental['seconds']:.2f} s into this database, {incremental['empty_seconds']:.2f} s into an empty one"
     )
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")

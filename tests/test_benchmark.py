@@ -25,6 +25,7 @@ def test_benchmark_runs_every_page_and_writes_its_figures(tmp_path):
             str(out),
             "--work",
             str(tmp_path / "work"),
+            "--no-browser",  # the Chromium figures run in tests/e2e/test_benchmark_browser.py
         ],
         cwd=ROOT,
         capture_output=True,
@@ -42,3 +43,6 @@ def test_benchmark_runs_every_page_and_writes_its_figures(tmp_path):
     assert figures["etl"]["rows"] > 300 and figures["etl"]["ratio_to_duckdb_read_csv"] > 0
     assert figures["etl"]["ratio_to_typed_file"] > 0
     assert "alur" in proc.stdout and "ETL" in proc.stdout
+    small = figures["incremental"]  # one region's monthly report into the loaded database and an empty one
+    assert 0 < small["rows"] < 300 and small["seconds"] > 0 and small["empty_seconds"] > 0
+    assert "monthly report of one region" in proc.stdout

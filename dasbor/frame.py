@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
     ("ringkasan", "pages/1_ringkasan.py", "Ringkasan", "Overview"),
     ("wilayah", "pages/2_perbandingan_wilayah.py", "Perbandingan Wilayah", "Regions compared"),
+    ("profil", "pages/8_profil_wilayah.py", "Profil Wilayah", "Region profile"),
     ("alur", "pages/3_alur_tahapan.py", "Alur Tahapan", "Stage flow"),
     ("dampak", "pages/4_dampak.py", "Dampak", "Impact"),
     ("katalog", "pages/5_katalog.py", "Katalog", "Catalogue"),
@@ -34,6 +35,7 @@ PAGE_ROLES = {  # who may open each page; checked before a page draws anything
     "dampak": INTERNAL,
     "katalog": INTERNAL,
     "transparansi": ("publik", *INTERNAL),
+    "profil": ("publik", *INTERNAL),
     "kelola": ("admin",),
 }
 FILTER_NAMES = {

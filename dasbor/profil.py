@@ -1,11 +1,10 @@
 """Sections of Perbandingan Wilayah: notices of the filters a figure does not apply, the region
 table's rows as a reader reads them (formatted with ``fmt`` in the reader's language), IID and
-awards of the cluster, and one region's profile."""
+awards of the cluster. One region's profile has a page of its own (pages/8_profil_wilayah.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dasbor import charts, fmt
@@ -59,18 +58,19 @@ def cohort_notice(ctx: Ctx) -> None:
         )
     if "wilayah" in names:
         why_id.append(
-            "Filter wilayah memilih wilayah untuk profil di bawah; perbandingan tetap memuat seluruh klaster."
+            "Filter wilayah memilih wilayah yang profilnya ditautkan di bawah; perbandingan tetap memuat seluruh "
+            "klaster."
         )
         why_en.append(
-            "The region filter picks the region of the profile below; the comparison keeps the whole cluster."
+            "The region filter picks the region of the profile linked below; the comparison keeps the whole cluster."
         )
     ctx.not_applied(
         q.COHORT_IGNORES,
         " ".join(why_id),
         " ".join(why_en),
         what=(
-            "tabel, diagram corong, grafik interval dan profil wilayah",
-            "the table, the funnel plot, the interval chart and the region profile",
+            "tabel, diagram corong dan grafik interval",
+            "the table, the funnel plot and the interval chart",
         ),
     )
 
@@ -244,132 +244,3 @@ def index_and_awards(ctx: Ctx, cluster: str) -> None:
             key=f"aw_{cluster}",
             expanded=len(awards) <= 15,
         )
-
-
-def region_profile(ctx: Ctx, cluster: str, frame: pd.DataFrame) -> None:
-    t, lang = ctx.t, ctx.lang
-    st.header(t("Profil wilayah", "Region profile"))
-    names = dict(zip(frame.kode, frame.nama, strict=True))
-    default = ctx.filters.wilayah if ctx.filters.wilayah in names else frame.sort_values("n").kode.iloc[-1]
-    region = st.selectbox(
-        t("Pilih wilayah", "Choose a region"),
-        list(names),
-        index=list(names).index(default),
-        format_func=names.get,
-        key=f"profil_{cluster}",
-    )
-    row = frame[frame.kode == region].iloc[0]
-    st.markdown(
-        t(
-            f"**{row.nama}**, {row.nama_provinsi}: {fmt.number(row.n, lang)} usulan dalam kohort.",
-            f"**{row.nama}**, {row.nama_provinsi}: {fmt.number(row.n, lang)} proposals in the cohort.",
-        )
-    )
-    if row.n == 0:
-        ctx.empty(t("usulan dari wilayah ini", "proposals from this region"), "proposals from this region")
-        return
-    left, right = st.columns(2)
-    with left:
-        reach = q.stage_reach(ctx, region)
-        reach["label"] = [label("tahap", s, lang) for s in reach.tahap]
-        first = max(1, int(reach.jumlah.iloc[0]))
-        reach["teks"] = [f"{fmt.number(j, lang)} ({fmt.percent(j / first, lang, 0)})" for j in reach.jumlah]
-        fig = go.Figure(
-            go.Funnel(
-                y=reach.label, x=reach.jumlah, text=reach.teks, textinfo="text", marker={"color": charts.OKABE_ITO[0]}
-            )
-        )
-        charts.block(
-            t("Corong tahapan wilayah ini", "This region's stage funnel"),
-            t(
-                "Berapa usulan kohort yang pernah mencapai tiap tahap (tahap yang dilewati dihitung terlewati); "
-                "persen terhadap semua usulan.",
-                "How many of the cohort's proposals ever reached each stage (a skipped stage counts as "
-                "passed); percent of all proposals.",
-            ),
-            fig,
-            reach[["label", "jumlah"]],
-            f"corong_{region}",
-            lang,
-        )
-    with right:
-        trend = q.per_year(ctx, cluster, region)
-        fig = go.Figure()
-        fig.add_scatter(
-            x=list(trend.tahun) + list(trend.tahun[::-1]),
-            y=list(trend.q3_klaster) + list(trend.q1_klaster[::-1]),
-            fill="toself",
-            line={"width": 0},
-            fillcolor="rgba(86,180,233,0.25)",
-            name=t("Separuh tengah klaster", "Middle half of cluster"),
-            hoverinfo="skip",
-        )
-        fig.add_scatter(
-            x=trend.tahun,
-            y=trend.median_klaster,
-            mode="lines",
-            line={"dash": "dash", "color": "#555"},
-            name=t("Median klaster", "Cluster median"),
-        )
-        fig.add_scatter(
-            x=trend.tahun,
-            y=trend.wilayah,
-            mode="lines+markers",
-            line={"color": charts.OKABE_ITO[5], "width": 3},
-            name=row.nama,
-        )
-        fig.update_xaxes(dtick=1)
-        columns = {
-            "tahun": t("Tahun", "Year"),
-            "wilayah": row.nama,
-            "median_klaster": t("Median klaster", "Cluster median"),
-            "q1_klaster": t("Kuartil 1 klaster", "Cluster quartile 1"),
-            "q3_klaster": t("Kuartil 3 klaster", "Cluster quartile 3"),
-        }
-        shown = trend.assign(
-            tahun=trend.tahun.astype(str),
-            **{c: [fmt.number(v, lang, 2) for v in trend[c]] for c in ("median_klaster", "q1_klaster", "q3_klaster")},
-        )
-        where = (
-            t("di provinsi terpilih", "in the chosen province")
-            if ctx.filters.provinsi
-            else t("di seluruh Indonesia", "across Indonesia")
-        )
-        charts.block(
-            t("Usulan per tahun dibanding klaster", "Proposals per year against the cluster"),
-            t(
-                f"Garis tebal = wilayah ini; garis putus = median wilayah di klaster; pita = kuartil 1–3. Median "
-                f"dan kuartil dihitung dari semua wilayah klaster {where} (termasuk yang tanpa usulan), sama bagi "
-                "setiap pengguna.",
-                f"Thick line = this region; dashed = the cluster's median region; band = quartiles 1–3. Median and "
-                f"quartiles are computed over every region of the cluster {where} (those without proposals too), "
-                "the same for every user.",
-            ),
-            fig,
-            shown.rename(columns=columns),
-            f"tren_{region}",
-            lang,
-            full=lambda: trend.rename(columns=columns),
-        )
-    agencies = q.agencies(ctx, region)
-    st.subheader(t("Perangkat daerah di wilayah ini", "Agencies in this region"))
-    st.caption(
-        t(
-            "Usulan, yang pernah diterapkan, dan yang masih berjalan sebelum penerapan.",
-            "Proposals, ever implemented, and still under way before implementation.",
-        )
-    )
-    charts.table_block(
-        agencies.rename(
-            columns={
-                "perangkat_daerah": t("Perangkat daerah", "Agency"),
-                "usulan": t("Usulan", "Proposals"),
-                "diterapkan": t("Diterapkan", "Implemented"),
-                "berjalan": t("Masih berjalan", "Under way"),
-            }
-        ),
-        f"perangkat_{region}",
-        lang,
-        key=f"ag_{region}",
-        expanded=True,
-    )

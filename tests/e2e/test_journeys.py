@@ -31,7 +31,7 @@ def test_the_public_sees_transparansi_and_downloads_no_personal_data(tab):
     assert tab.title() == "Transparansi"
     tab.check(charts=2, label="transparansi")
     links = tab.page.locator('[data-testid="stSidebar"] a').all_inner_texts()
-    assert links == ["Transparansi"]
+    assert links == ["Profil Wilayah", "Transparansi"]
     count = tab.page.get_by_role("button", name="Unduh CSV", exact=True).count()
     body = tab.download("Unduh CSV", index=count - 1)  # the list's CSV, after the charts' own
     header = body.splitlines()[0].split(",")

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import alur_views, charts, data, domain, fmt
+from dasbor import alur_views, charts, data, domain, fmt, urlstate
 from dasbor.frame import page
 from dasbor.i18n import label
 from dasbor.queries import alur as q
@@ -22,6 +22,7 @@ def main() -> None:
         ctx.empty("riwayat tahapan", "stage histories")
         st.stop()
     stuck_section(ctx, waits)
+    alur_views.not_updated(ctx)
     implemented_section(ctx)
     funnel_section(ctx)
     start, end, snapshot = cycle_controls(ctx)
@@ -29,6 +30,7 @@ def main() -> None:
     cycle_section(ctx, view, start, end, snapshot)
     wip_section(ctx, view, start, end, snapshot)
     throughput_section(ctx, start, end)
+    alur_views.forecast_section(ctx)
     alur_views.cfd(ctx)
     alur_views.waits(ctx)
 
@@ -210,13 +212,15 @@ def cycle_controls(ctx):
     t, lang = ctx.t, ctx.lang
     lbl = lambda s: label("tahap", s, lang)  # noqa: E731
     left, right = st.columns(2)
-    start = left.selectbox(t("Tahap mulai", "Start stage"), q.FLOW_STAGES[:-1], format_func=lbl, index=0)
-    ends = [s for s in q.FLOW_STAGES if q.FLOW_STAGES.index(s) > q.FLOW_STAGES.index(start)]
-    end = right.selectbox(
+    start = urlstate.choice("mulai", t("Tahap mulai", "Start stage"), q.FLOW_STAGES[:-1], target=left, format_func=lbl)
+    ends = domain.flow_after(start)
+    end = urlstate.choice(
+        "selesai",
         t("Tahap selesai", "End stage"),
         ends,
+        default=domain.IMPLEMENTED,  # the first of the ends when implementation is not among them
+        target=right,
         format_func=lbl,
-        index=ends.index(domain.IMPLEMENTED) if domain.IMPLEMENTED in ends else 0,
     )
     ctx.not_applied(q.COHORT_IGNORES, *q.COHORT_WHY)
     return start, end, data.snapshot()

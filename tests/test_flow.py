@@ -348,7 +348,8 @@ def test_alur_says_which_filter_its_flow_charts_do_not_apply(sample_data):
     assert not [c for c in plain.caption if "tidak diterapkan di sini" in c.value]
     at = app_at("pages/3_alur_tahapan.py", {"tahap": "kajian"})
     notes = [c.value for c in at.caption if "Filter tahap tidak diterapkan di sini" in c.value]
-    assert len(notes) == 4  # the funnel, the cycle/WIP/throughput block, the cumulative flow, time in stage
+    # the funnel, the cycle/WIP/throughput block, the forecast, the cumulative flow, time in stage
+    assert len(notes) == 5
     # the stuck list does apply it: every row listed is in review
     assert set(at.dataframe[0].value["Tahap"]) == {"Kajian"}
     en = app_at("pages/3_alur_tahapan.py", {"tahap": "kajian", "lang": "en"})

@@ -3,17 +3,19 @@ the tables precomputed at load (tahap_capai_lebar, tahap_keluar, tahap_tunggu)."
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dasbor import charts, data, domain, stats, store
-from dasbor.access import Viewer
+from dasbor import charts, data, domain, forecast, stats, store
+from dasbor.access import UNRESTRICTED, Viewer
 from dasbor.figures import define
 from dasbor.filters import Filters
 from dasbor.frame import Ctx
+from dasbor.queries import segar
 
 FLOW_STAGES = domain.FLOW
 # The flow figures (funnel, cycle times, work in progress, throughput, cumulative flow) follow a
@@ -536,3 +538,186 @@ def waits_by(ctx: Ctx, group: str, stage: str) -> pd.DataFrame:
         where t.tahap = ? and {where}
     """
     return data.read(f"select * from ({_waits(column, source)}) order by median desc, n desc", [stage, *params])
+
+
+# Forecasts of the pipeline (dasbor/forecast.py draws the trials): finishes are arrivals at penerapan,
+# the throughput's own definition above (reaching it or a later stage: tahap_capai_lebar), per whole
+# week counted back from the forecast's day; the flow's filters apply (the stage filter is left out,
+# as for every flow chart). A forecast is made on a day ("cut") from the rows dated before it: today's
+# the day after the data's latest date (segar.latest_date), the backtest's one year earlier.
+_TRIALS_ID = f"{forecast.TRIALS:,}".replace(",", ".")
+OPEN = define(
+    "alur.terbuka",
+    ("Usulan terbuka", "Open proposals"),
+    (
+        "Inovasi yang tahap terkininya sebelum penerapan (usulan, kajian, layak, penetapan atau uji coba) dan belum "
+        "keluar dari alur: yang masih bisa sampai penerapan. Pada uji mundur: menurut baris tahapan yang bertanggal "
+        "sebelum hari prakiraan itu saja.",
+        "Innovations whose current stage comes before implementation (proposed, under review, feasible, decree or "
+        "trial) that have not left the flow: those that can still reach implementation. In the backtest: by the stage "
+        "rows dated before that forecast's day only.",
+    ),
+    ("inovasi", "innovations"),
+)
+HOW_MANY = define(
+    "alur.prakiraan_berapa",
+    ("Berapa yang sampai penerapan sampai 31 Desember", "How many reach implementation by 31 December"),
+    (
+        f"Simulasi Monte Carlo {_TRIALS_ID} kali (benih tetap): tiap percobaan mengambil acak, dengan "
+        "pengembalian, jumlah inovasi yang sampai penerapan per minggu dalam "
+        f"{forecast.HISTORY_WEEKS} minggu terakhir tampilan ini, satu minggu untuk tiap minggu yang tersisa sampai "
+        "31 Desember (minggu terakhir yang tidak penuh dihitung sebagian), paling banyak sebanyak usulan terbuka. "
+        "Angka pada 85% = jumlah yang tercapai dalam sekurang-kurangnya 85% percobaan (jadi 95% paling hati-hati). "
+        "Mingguan, bukan bulanan: setahun memberi 52 minggu untuk diambil, bukan 12. Riwayat terlalu pendek bila "
+        f"kurang dari {forecast.MIN_SPAN_WEEKS} minggu atau kurang dari {forecast.MIN_ACTIVE_WEEKS} minggu yang ada "
+        "penyelesaiannya; lalu tidak ada prakiraan.",
+        f"Monte Carlo simulation, {forecast.TRIALS:,} trials (fixed seed): each trial draws at random, with "
+        f"replacement, the number of innovations reaching implementation per week in the view's last "
+        f"{forecast.HISTORY_WEEKS} weeks, one week for each week left to 31 December (a last part-week counted in "
+        "part), at most the open proposals. The figure at 85% = the number reached in at least 85% of the trials "
+        "(so 95% is the most cautious). Weekly, not monthly: a year gives 52 weeks to draw from, not 12. The history "
+        f"is too short with fewer than {forecast.MIN_SPAN_WEEKS} weeks or fewer than {forecast.MIN_ACTIVE_WEEKS} weeks "
+        "with a finish; then there is no forecast.",
+    ),
+    ("inovasi", "innovations"),
+)
+WHEN = define(
+    "alur.prakiraan_kapan",
+    ("Kapan semua usulan terbuka sampai penerapan", "When all open proposals reach implementation"),
+    (
+        "Dengan simulasi yang sama: tiap percobaan mengambil minggu demi minggu sampai jumlahnya mencapai semua "
+        "usulan terbuka. Tanggal pada 85% = akhir minggu ketika sekurang-kurangnya 85% percobaan sudah selesai. "
+        "Anggapannya semua usulan terbuka akhirnya diterapkan; sebagian akan dihentikan atau tidak layak, jadi "
+        "bacalah sebagai paling cepat. Lebih dari 10 tahun tidak dihitung.",
+        "From the same simulation: each trial draws week after week until its total reaches all open proposals. The "
+        "date at 85% = the end of the week by which at least 85% of the trials were done. It assumes every open "
+        "proposal is implemented in the end; some will stop or be judged not feasible, so read it as the earliest. "
+        "Beyond 10 years is not counted.",
+    ),
+    ("tanggal", "date"),
+)
+BACKTEST = define(
+    "alur.uji_mundur",
+    ("Uji mundur: prakiraan setahun lalu", "Backtest: the forecast of a year ago"),
+    (
+        "Prakiraan yang sama dibuat setahun sebelum tanggal data terbaru, hanya dari baris yang bertanggal sebelum "
+        "hari itu (riwayat, usulan terbuka), lalu dibandingkan dengan yang terjadi: berapa dari usulan terbuka saat "
+        "itu yang benar-benar sampai penerapan sampai 31 Desember tahun itu, dan kapan semuanya sampai (atau berapa "
+        "yang sudah sampai pada tanggal data terbaru). Angka pada 85% semestinya terpenuhi sekitar 85 dari 100 kali.",
+        "The same forecast made one year before the data's latest date, from the rows dated before that day only "
+        "(history, open proposals), against what happened: how many of the proposals open then actually reached "
+        "implementation by 31 December that year, and when all of them did (or how many had by the data's latest "
+        "date). The figure at 85% should hold about 85 times in 100.",
+    ),
+    ("inovasi; tanggal", "innovations; date"),
+)
+
+
+def _forecast_where(ctx: Ctx) -> tuple[str, list]:
+    return ctx.where(filters=ctx.filters.without(*COHORT_IGNORES))
+
+
+def weekly_finishes(ctx: Ctx, cut: dt.date) -> np.ndarray:
+    """Arrivals at penerapan per whole week before ``cut``, oldest first: the last HISTORY_WEEKS
+    weeks, or fewer when the view's first arrival at any stage came later (its weeks before that are
+    not zeros of a running pipeline). Counted in the database; only the week counts come back."""
+    where, params = _forecast_where(ctx)
+    first, done = _reached(domain.FLOW[0]), _reached(domain.IMPLEMENTED)
+    span = forecast.HISTORY_WEEKS * forecast.WEEK
+    frame = data.read(
+        f"""
+        with b as (
+            select b.{first} as mulai, b.{done} as selesai
+            from tahap_capai_lebar b {Filters.status_join(where, "b")}
+            where b.{first} < ?::date and {where}
+        ),
+        weeks as (
+            select (?::date - selesai - 1) // {forecast.WEEK} as minggu, count(*) as n
+            from b where selesai < ?::date and selesai >= ?::date - {span} group by all
+        )
+        select p.panjang, w.minggu, w.n
+        from (select (?::date - min(mulai) - 1) // {forecast.WEEK} + 1 as panjang from b) p
+        left join weeks w on true
+        """,
+        [cut, *params, cut, cut, cut, cut],
+    )
+    length = frame.panjang.iloc[0] if not frame.empty else None
+    if length is None or pd.isna(length):
+        return np.zeros(0, dtype=np.int64)
+    length = int(min(forecast.HISTORY_WEEKS, length))
+    counts = np.zeros(forecast.HISTORY_WEEKS, dtype=np.int64)
+    got = frame.dropna(subset=["minggu"])
+    counts[got.minggu.astype(int).to_numpy()] = got.n.astype(int).to_numpy()
+    return counts[:length][::-1].copy()  # week 0 is the one just before the cut: oldest first
+
+
+def open_now(ctx: Ctx) -> int:
+    """Open proposals now (``OPEN``): the current stage of inovasi_status (a reported current stage
+    without a date counts here; it has no date to place it before a backtest's day)."""
+    where, params = _forecast_where(ctx)
+    stages = ", ".join("?" * len(domain.BEFORE_IMPLEMENTED))
+    return int(
+        data.read(
+            f"select count(*) as n from inovasi_status s where s.tahap in ({stages}) and {where}",
+            [*domain.BEFORE_IMPLEMENTED, *params],
+        ).n.iloc[0]
+    )
+
+
+def backtest_actual(ctx: Ctx, cut: dt.date, end: dt.date) -> pd.Series:
+    """The backtest's open proposals on ``cut`` (``OPEN``: the last stage row dated before ``cut`` is
+    a stage before penerapan), and what happened to them afterwards: how many reached penerapan from
+    ``cut`` to ``end`` (``sampai_akhir``), how many by now (``sampai_kini``) and when the last did."""
+    where, params = _forecast_where(ctx)
+    done = _reached(domain.IMPLEMENTED)
+    stages = ", ".join("?" * len(domain.BEFORE_IMPLEMENTED))
+    join = "" if where == UNRESTRICTED else "join inovasi_status s using (kode_inovasi)"
+    return data.read(
+        f"""
+        with nomor as (select tahap, row_number() over (order by urutan, tahap) as nomor from tahap_ref),
+        at_cut as (
+            select t.kode_inovasi,
+                arg_max(t.tahap, (t.tanggal - date '1900-01-01') * 16 + r.nomor) as tahap
+            from tahapan t join nomor r using (tahap) {join}
+            where t.tanggal < ?::date and {where}
+            group by t.kode_inovasi
+        ),
+        open as (
+            select b.{done} as selesai
+            from at_cut o left join tahap_capai_lebar b using (kode_inovasi)
+            where o.tahap in ({stages})
+        )
+        select count(*) as terbuka,
+            count(*) filter (where selesai >= ?::date and selesai <= ?::date) as sampai_akhir,
+            count(*) filter (where selesai >= ?::date) as sampai_kini,
+            max(selesai) as terakhir
+        from open
+        """,
+        [cut, *params, *domain.BEFORE_IMPLEMENTED, cut, end, cut],
+    ).iloc[0]
+
+
+def forecasts(ctx: Ctx) -> dict | None:
+    """Today's forecast and the backtest made one year before the data's latest date, with what
+    happened since (None when there is no dated row at all)."""
+    latest = segar.latest_date()
+    if latest is None:
+        return None
+    cut = latest + dt.timedelta(days=1)
+    now = forecast.forecast(weekly_finishes(ctx, cut), open_now(ctx), cut)
+    then_cut = (pd.Timestamp(cut) - pd.DateOffset(years=1)).date()
+    then_end = forecast.horizon(then_cut)[0]
+    actual = backtest_actual(ctx, then_cut, then_end)
+    then = forecast.forecast(weekly_finishes(ctx, then_cut), int(actual.terbuka), then_cut)
+    all_done = int(actual.terbuka) > 0 and int(actual.sampai_kini) == int(actual.terbuka)
+    return {
+        "latest": latest,
+        "now": now,
+        "then": then,
+        "actual": {
+            "open": int(actual.terbuka),
+            "by_end": int(actual.sampai_akhir),
+            "by_latest": int(actual.sampai_kini),
+            "all_on": pd.Timestamp(actual.terakhir).date() if all_done else None,
+        },
+    }

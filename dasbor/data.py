@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dasbor import store
 
@@ -19,12 +20,23 @@ def _cached(sql: str, params: tuple, snapshot: str) -> pd.DataFrame:
 
 
 def snapshot() -> Path | None:
-    return store.current_snapshot()
+    """The snapshot this run of a page reads. It is resolved once per script run, so every figure of
+    one view comes from the same snapshot even when a load publishes meanwhile (and a view resolves
+    ``CURRENT`` once instead of once per query); the next run reads the new one."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return store.current_snapshot()
+    pinned = getattr(ctx, "_dasbor_snapshot", None)
+    if pinned is not None and pinned[0] is ctx.cursors:  # ``cursors`` is a new dict at every run
+        return pinned[1]
+    snap = store.current_snapshot()
+    ctx._dasbor_snapshot = (ctx.cursors, snap)
+    return snap
 
 
 def read(sql: str, params: tuple | list = ()) -> pd.DataFrame:
     """Rows of ``sql`` with bound ``params`` from the current snapshot (cached)."""
-    snap = store.current_snapshot()
+    snap = snapshot()
     if snap is None:
         raise store.StoreError("no data has been loaded yet")
     return _cached(sql, tuple(params), str(snap))

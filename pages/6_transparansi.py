@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dasbor import charts, data, fmt, urlstate
+from dasbor import charts, data, fmt, maps, urlstate
 from dasbor.frame import page
 from dasbor.i18n import label
 from dasbor.queries import common
@@ -41,6 +41,7 @@ def main() -> None:
             ctx.empty("inovasi publik", "public innovations")
         return
     charts_section(ctx, search)
+    maps.section(ctx, public=True, search=search)  # public figures only (dasbor/maps.py)
     list_section(ctx, search)
     open_data_section(ctx, search)
 
@@ -151,6 +152,7 @@ def open_data_section(ctx, search: str) -> None:
             f"{fmt.date(loaded, lang)}.",
         )
     )
+    st.markdown(q.package_note(lang))  # the same files, served as a static data package (etl/datapackage.py)
     dictionary = pd.DataFrame(q.DICTIONARY, columns=["kolom", "arti", "meaning"])
     dictionary.loc[len(dictionary)] = ["(lisensi / licence)", q.LICENCE, f"data per {loaded:%Y-%m-%d}"]
     c1, c2 = st.columns(2)

@@ -12,5 +12,14 @@ if [ -z "${INOVASI_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
     echo "Tidak ada Chromium: uji peramban dilewati. Pasang chromium atau set INOVASI_CHROMIUM=/path/ke/chrome." >&2
   fi
 fi
+# The multi-replica journey (tests/e2e/test_replicas.py) puts Debian's HAProxy in front of two replicas.
+if [ -z "${HAPROXY:-}" ] && ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "Memasang HAProxy / installing HAProxy with apt-get ..."
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null
+  else
+    echo "Tidak ada HAProxy: uji replika dilewati. Pasang haproxy atau set HAPROXY=/path/ke/haproxy." >&2
+  fi
+fi
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import streamlit as st
 
 from dasbor import data, domain, fmt, store
 from dasbor.figures import define
@@ -102,6 +103,32 @@ DICTIONARY = (  # column, Indonesian meaning, English meaning
     ("deskripsi", "Uraian singkat", "Short description"),
 )
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
+# Where the static data package (etl/datapackage.py: the same CSVs, written at every load) is served,
+# as the balancer routes it (scripts/serve.sh, compose.yaml; docs/deploy.md).
+PACKAGE_URL = "/publik/"
+
+
+def dictionary(loaded) -> pd.DataFrame:
+    """The data dictionary download: every column of the CSV, then the licence and the data's date."""
+    frame = pd.DataFrame(DICTIONARY, columns=["kolom", "arti", "meaning"])
+    frame.loc[len(frame)] = ["(lisensi / licence)", LICENCE, f"data per {loaded:%Y-%m-%d}"]
+    return frame
+
+
+def package_note(lang: str) -> str:
+    """The link to the static data package, for people and programs that fetch the data directly."""
+    url, pkg, csv = PACKAGE_URL, f"{PACKAGE_URL}datapackage.json", f"{PACKAGE_URL}inovasi_daerah_publik.csv"
+    if lang == "id":
+        return (
+            f"Semua inovasi publik (tanpa filter) juga tersedia sebagai paket data statis Frictionless di `{url}`: "
+            f"[datapackage.json]({pkg}) dengan skema tabelnya, [CSV]({csv}), kamus data dan lisensinya, diperbarui "
+            "setiap kali data dimuat."
+        )
+    return (
+        f"Every public innovation (unfiltered) is also published as a static Frictionless data package at `{url}`: "
+        f"[datapackage.json]({pkg}) with its table schema, the [CSV]({csv}), the data dictionary and the licence, "
+        "renewed at every load."
+    )
 
 
 def _stages(codes: tuple[str, ...], lang: str) -> str:
@@ -381,9 +408,17 @@ def places() -> dict:
     """Where public innovations are, for the public's Provinsi and Wilayah lists (``dasbor/frame.py``):
     the provinces and the kabupaten/kota that hold any (``kode, nama`` and ``kode, nama, kode_provinsi``,
     by name), and the provinces whose own government holds some (offered as "Pemerintah provinsi")."""
-    found = data.read(
+    return _places(str(data.snapshot()))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _places(snapshot: str) -> dict:
+    # Every public visit draws these lists: built once per snapshot and shared by every session (the
+    # pandas work below cost a public view more than any of its queries).
+    found = store.query(
         "select kode_wilayah as kode, wilayah as nama, kode_provinsi, nama_provinsi, tingkat = 'provinsi' as provinsi "
-        "from inovasi_publik group by all order by nama, kode"
+        "from inovasi_publik group by all order by nama, kode",
+        snapshot=Path(snapshot),
     )
     provinces = (
         found[["kode_provinsi", "nama_provinsi"]]

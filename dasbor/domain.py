@@ -152,3 +152,153 @@ def ikm_band(value: float) -> int | None:
 
 # Peer clusters: regions are compared only with regions of the same level.
 CLUSTERS = ("kabupaten", "kota", "provinsi")
+
+
+# Competitions: the ordered rounds of each, the scale ``penghargaan.capaian`` is read on. An entry
+# (one region's, or one innovation's, in one competition, year and category) reaches a round; rank 1
+# is taking part, each higher rank a round passed. Several codes share a rank where the round's name
+# changed with the year's rules (KIPP's last national round was a Top 9, 25, 35, 40 or 45), as the
+# exits share a stage's order above. ``aliases`` are further spellings read as the code (the code
+# itself and both labels are always accepted, compared by ``dasbor.reference.norm_key``).
+@dataclass(frozen=True)
+class Round:
+    code: str
+    rank: int
+    id: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+
+ENTERED = "peserta"  # rank 1 of every scale: took part, passed no round (yet)
+_ENTERED = Round(ENTERED, 1, "Peserta", "Entrant", ("pendaftar", "participant", "entrant", "ikut"))
+COMPETITIONS: dict[str, tuple[Round, ...]] = {
+    # KIPP, Kompetisi Inovasi Pelayanan Publik (KemenPANRB), since 2014: proposals → Top 99 → the
+    # year's final Top N (presentation to the independent panel) → nominated by KemenPANRB for the UN
+    # Public Service Awards → UNPSA winner.
+    "KIPP": (
+        _ENTERED,
+        Round("top_99", 2, "Top 99", "Top 99"),
+        Round("top_9", 3, "Top 9", "Top 9"),
+        Round("top_25", 3, "Top 25", "Top 25"),
+        Round("top_35", 3, "Top 35", "Top 35"),
+        Round("top_40", 3, "Top 40", "Top 40"),
+        Round("top_45", 3, "Top 45", "Top 45"),
+        Round("nominee_unpsa", 4, "Nominasi UNPSA", "UNPSA nominee", ("nominasi unpsa", "unpsa nominee")),
+        Round("pemenang_unpsa", 5, "Pemenang UNPSA", "UNPSA winner", ("unpsa winner", "juara unpsa")),
+    ),
+    # IGA, Innovative Government Award (Kemendagri, BSKDN): every region reporting to the IID takes
+    # part; nominees present to the jury; the terinovatif are chosen per cluster (kategori).
+    "IGA": (
+        _ENTERED,
+        Round("nominasi", 2, "Nominasi", "Nominee", ("nominee", "nominator", "nominasi iga")),
+        Round("terinovatif", 3, "Terinovatif", "Most innovative", ("ter inovatif", "most innovative", "pemenang iga")),
+    ),
+    # Inagara (LAN): entries, nominees, winners.
+    "Inagara": (
+        _ENTERED,
+        Round("nominasi", 2, "Nominasi", "Nominee", ("nominee", "finalis")),
+        Round("pemenang", 3, "Pemenang", "Winner", ("winner", "penerima", "penerima inagara", "terbaik")),
+    ),
+    # UNPSA entered directly (not through KIPP).
+    "UNPSA": (
+        _ENTERED,
+        Round("finalis", 2, "Finalis", "Finalist", ("finalist", "nominee", "nominasi")),
+        Round("pemenang", 3, "Pemenang", "Winner", ("winner", "juara")),
+    ),
+}
+
+
+def rounds(ajang: str) -> tuple[Round, ...]:
+    """The rounds of a competition, in order (empty for one with no declared scale, like 'lainnya')."""
+    return COMPETITIONS.get(ajang, ())
+
+
+def rank_names(ajang: str, lang: str = "id") -> dict[int, str]:
+    """Rank → the round's name ('Top 9/25/35/40/45' where the name changed with the year)."""
+    out: dict[int, list[str]] = {}
+    for r in rounds(ajang):
+        out.setdefault(r.rank, []).append(r.id if lang == "id" else r.en)
+    return {
+        rank: names[0] if len(names) == 1 else "Top " + "/".join(n.split()[-1] for n in names)
+        for rank, names in out.items()
+    }
+
+
+def capaian_ref_rows() -> list[dict]:
+    """The rows of the SQL reference table ``capaian_ref`` (every round of every scale)."""
+    return [
+        {"ajang": a, "capaian": r.code, "peringkat": r.rank, "label_id": r.id, "label_en": r.en}
+        for a, scale in COMPETITIONS.items()
+        for r in scale
+    ]
+
+
+@dataclass(frozen=True)
+class RoundSize:
+    ajang: str
+    tahun: int
+    capaian: str  # the round: its size is how many entries reached it nationally that year
+    size: int
+    source: str
+
+
+# Known historic sizes, with where each comes from; any other year and round is unknown (not zero).
+# KIPP's entrants include ministries, agencies and state enterprises, not only regions. The final
+# round of each year: Top 9/2014, Top 25/2015, Top 35/2016, Top 40/2017, Top 40/2018, Top 45/2019 and
+# Top 45/2020 per the KIPP 2021 rules as KemenPANRB summarised them; a KemenPANRB article of
+# 12/10/2015 calls Pinrang "a TOP 25 winner of 2014", which that list does not bear out (both kept).
+_KIPP_RULES_2021 = "menpan.go.id, 'Cermati Persyaratan dan Kriteria Inovasi KIPP 2021' (17/03/2021)"
+_KIPP_ENTRANTS = "bisnis.com, 'Jumlah Inovasi KIPP 2018 Menurun 7,5%' (02/04/2018), citing KemenPANRB"
+ROUND_SIZES: tuple[RoundSize, ...] = (
+    RoundSize("KIPP", 2014, ENTERED, 515, _KIPP_ENTRANTS),
+    RoundSize("KIPP", 2015, ENTERED, 1189, _KIPP_ENTRANTS),
+    RoundSize("KIPP", 2016, ENTERED, 2476, _KIPP_ENTRANTS),
+    RoundSize("KIPP", 2017, ENTERED, 3054, _KIPP_ENTRANTS),
+    RoundSize("KIPP", 2018, ENTERED, 2824, _KIPP_ENTRANTS),
+    RoundSize(
+        "KIPP",
+        2019,
+        ENTERED,
+        3156,
+        "menpan.go.id, 'Meningkat dari Tahun Lalu, Lebih dari 3.000 Inovasi Ikuti KIPP 2019'",
+    ),
+    RoundSize(
+        "KIPP", 2022, ENTERED, 2454, "menpan.go.id, '1.917 Proposal KIPP 2022 Lolos Seleksi Administrasi' (28/04/2022)"
+    ),
+    RoundSize("KIPP", 2023, ENTERED, 3110, "heaptalk.com on the JIPPNas launch, citing KemenPANRB (2023)"),
+    *(RoundSize("KIPP", y, "top_99", 99, _KIPP_RULES_2021) for y in range(2014, 2021)),
+    RoundSize("KIPP", 2014, "top_9", 9, _KIPP_RULES_2021),
+    RoundSize("KIPP", 2015, "top_25", 25, _KIPP_RULES_2021),
+    RoundSize("KIPP", 2016, "top_35", 35, _KIPP_RULES_2021),
+    RoundSize("KIPP", 2017, "top_40", 40, _KIPP_RULES_2021),
+    RoundSize("KIPP", 2018, "top_40", 40, _KIPP_RULES_2021),
+    RoundSize("KIPP", 2019, "top_45", 45, _KIPP_RULES_2021),
+    RoundSize("KIPP", 2020, "top_45", 45, _KIPP_RULES_2021),
+    RoundSize(
+        "KIPP",
+        2021,
+        "top_99",
+        99,
+        "suarakarya.co.id, 'Kementerian PANRB Umumkan Top Inovasi Pelayanan Publik Terpuji 2021'",
+    ),
+    RoundSize(
+        "KIPP",
+        2021,
+        "top_45",
+        45,
+        "suarakarya.co.id, 'Kementerian PANRB Umumkan Top Inovasi Pelayanan Publik Terpuji 2021'",
+    ),
+    RoundSize("KIPP", 2023, "top_45", 45, "heaptalk.com on the JIPPNas launch, citing KemenPANRB (2023)"),
+    # IGA: 39 nominees in 2021 (7 provinsi, 12 kabupaten, 12 kota, 5 perbatasan, 3 tertinggal) and 39
+    # terinovatif in 2022 in the same five clusters.
+    RoundSize(
+        "IGA", 2021, "nominasi", 39, "mdnnews.id, 'Berikut 39 Daerah Masuk Nominator Innovative Government Award 2021'"
+    ),
+    RoundSize("IGA", 2022, "terinovatif", 39, "smartcity.ui.ac.id and jurnal3.net on IGA 2022 (23/12/2022)"),
+)
+
+# The national finding the survival of awarded innovations is read beside: of the innovations whose
+# record was updated in JIPPNas (KemenPANRB's national public-service innovation network), 429 of
+# 2,355 had stopped. As given in the design card (docs/DESIGN.md, section 2); its primary source was
+# not located, so the pages quote it as the design card gives it.
+JIPPNAS_STOPPED = (429, 2355)

@@ -53,7 +53,9 @@ def define(
     return figure
 
 
-QUERY_MODULES = ("ringkasan", "wilayah", "alur", "dampak", "katalog", "publik")
+QUERY_MODULES = (
+    "ringkasan", "wilayah", "alur", "segar", "dampak", "katalog", "publik", "peta", "profil", "kegiatan", "kompetisi",
+)  # fmt: skip
 
 
 def all_figures() -> list[Figure]:

@@ -101,7 +101,9 @@ class Ctx:
         f, t = self.filters, self.t
         if self.viewer.role == "daerah":
             own_provinces = {code.split(".")[0] for code in self.viewer.wilayah}
-            if (f.wilayah and not access.sees(self.viewer, f.wilayah)) or (f.provinsi and f.provinsi not in own_provinces):
+            if (f.wilayah and not access.sees(self.viewer, f.wilayah)) or (
+                f.provinsi and f.provinsi not in own_provinces
+            ):
                 return t(
                     "Wilayah di alamat ini di luar akses akun Anda, jadi yang tampil adalah wilayah Anda sendiri.",
                     "The region in this address is outside your account's access, so your own regions are shown.",

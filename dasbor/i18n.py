@@ -41,6 +41,31 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "lebih_rendah": ("Lebih rendah", "Lower"),
         "tidak_ada": ("Tidak ada data", "No data"),
     },
+    "jenis_kegiatan": {
+        "sosialisasi": ("Sosialisasi", "Briefing (sosialisasi)"),
+        "bimtek": ("Bimbingan teknis", "Technical guidance (bimtek)"),
+        "klinik_inovasi": ("Klinik inovasi", "Innovation clinic"),
+        "lomba": ("Lomba", "Competition (lomba)"),
+        "lainnya": ("Lainnya", "Other"),
+    },
+    # Why an event has an estimate or not (dasbor.outreach).
+    "status_kegiatan": {
+        "dihitung": ("Dihitung", "Computed"),
+        "terlalu_sedikit": ("Usulan terlalu sedikit untuk menyimpulkan", "Too few proposals to say"),
+        "belum_lengkap": ("12 bulan sesudahnya belum lewat", "The 12 months after have not passed yet"),
+        "sebelum_data": ("12 bulan sebelumnya mendahului data", "The 12 months before precede the data"),
+        "tanpa_pembanding": ("Wilayah pembanding terlalu sedikit", "Too few comparison regions"),
+    },
+    "ajang": {
+        "KIPP": ("KIPP (KemenPANRB)", "KIPP (KemenPANRB)"),
+        "IGA": ("IGA (Kemendagri)", "IGA (Kemendagri)"),
+        "Inagara": ("Inagara (LAN)", "Inagara (LAN)"),
+        "UNPSA": ("UNPSA (PBB)", "UNPSA (United Nations)"),
+        "lainnya": ("Lainnya", "Other"),
+    },
+    # Rounds of every competition's scale (dasbor.domain.COMPETITIONS); a code names one round wherever
+    # it appears (peserta, nominasi, pemenang are shared).
+    "capaian": {r.code: (r.id, r.en) for scale in domain.COMPETITIONS.values() for r in scale},
 }
 
 

@@ -17,6 +17,7 @@ KEYS = (
     ("evaluasi", ("kode_inovasi", "tanggal_evaluasi")),
     ("indeks_daerah", ("kode_wilayah", "tahun")),
     ("penduduk", ("kode_wilayah", "tahun")),
+    ("kegiatan", ("kode_wilayah", "tanggal", "jenis")),
     ("inovasi_status", ("kode_inovasi",)),
     # the integer the derived tables are joined on names one innovation each
     ("inovasi_status", ("id_inovasi",)),
@@ -49,6 +50,17 @@ RULES = (
         "select count(*) from {db}.inovasi i anti join {db}.wilayah w on w.kode = i.kode_wilayah",
     ),
     ("indeks_daerah.predikat is set", "select count(*) from {db}.indeks_daerah where predikat is null"),
+    (
+        "kegiatan.kode_wilayah exists in wilayah",
+        "select count(*) from {db}.kegiatan k anti join {db}.wilayah w on w.kode = k.kode_wilayah",
+    ),
+    (
+        # Every award row is one entry's: the entries of kompetisi_entri cover them all.
+        "kompetisi_entri has an entry for every penghargaan row",
+        "select count(*) from {db}.penghargaan p anti join {db}.kompetisi_entri e on e.kode_wilayah = p.kode_wilayah "
+        "and e.kode_inovasi is not distinct from p.kode_inovasi and e.ajang = p.ajang and e.tahun = p.tahun "
+        "and e.kategori is not distinct from p.kategori",
+    ),
     (
         # The definition of a public innovation (dasbor/queries/publik.py): marked public and reached
         # penetapan or a later stage. Both ways: no row without it, no public innovation missing, and

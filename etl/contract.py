@@ -25,14 +25,53 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "ya_tidak": ("ya", "tidak"),
     "ajang": ("IGA", "KIPP", "UNPSA", "Inagara", "lainnya"),
     "predikat": tuple(domain.PREDIKAT),
+    "jenis_kegiatan": ("sosialisasi", "bimtek", "klinik_inovasi", "lomba", "lainnya"),
 }
+# Further spellings of the kinds of outreach event (the codes themselves are always read); the shipped
+# alias.csv and a data folder's own may add more.
+EVENT_ALIASES = {
+    "sosialisasi": ("socialisation", "socialization", "sosialisasi inovasi", "penyuluhan"),
+    "bimtek": ("bimbingan teknis", "technical guidance", "pelatihan", "training", "workshop", "lokakarya"),
+    "klinik_inovasi": ("klinik", "innovation clinic", "pendampingan", "coaching", "laboratorium inovasi"),
+    "lomba": ("lomba inovasi", "competition", "kompetisi daerah"),
+    "lainnya": ("lain lain", "other"),
+}
+
+
+def builtin_aliases() -> list[dict[str, str]]:
+    """Spellings the contract declares itself, read before alias.csv (whose rows win): each kind of
+    outreach event by its code and the words above."""
+    return [
+        {"domain": "jenis_kegiatan", "kunci": norm_key(word), "kanonik": code}
+        for code, words in EVENT_ALIASES.items()
+        for word in (code, *words)
+    ]
+
+
+def capaian_keys() -> list[dict[str, str]]:
+    """(ajang, key, round code) for every way a round of a competition's scale may be written: its
+    code, its names in both languages and its aliases (``dasbor.domain.COMPETITIONS``), by the one
+    normalisation rule."""
+    out = {}
+    for ajang, scale in domain.COMPETITIONS.items():
+        for r in scale:
+            for word in (r.code, r.id, r.en, *r.aliases):
+                out.setdefault((ajang, norm_key(word)), r.code)
+    return [{"ajang": a, "kunci": k, "kanonik": code} for (a, k), code in out.items()]
+
+
+def capaian_choices(ajang: str) -> str:
+    """The round codes of a competition, in order: 'peserta, top_99, top_9, …'."""
+    return ", ".join(r.code for r in domain.rounds(ajang))
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
     en: str
-    kind: str  # teks, kode, tanggal, uang, angka, bulat, tahun, enum, wilayah_kode, wilayah_nama, urusan
+    # teks, kode, tanggal, uang, angka, bulat, tahun, enum, wilayah_kode, wilayah_nama, urusan, capaian (a
+    # round on the scale of the row's ajang: etl.rules)
+    kind: str
     required: bool
     help_id: str
     help_en: str
@@ -59,6 +98,9 @@ class Column:
     def accepted(self) -> str:
         if self.domain:
             return ", ".join(DOMAINS[self.domain])
+        if self.kind == "capaian":
+            scales = "; ".join(f"{a}: {capaian_choices(a)}" for a in domain.COMPETITIONS)
+            return f"{scales}; lainnya: teks bebas / free text"
         return {
             "tanggal": "22/11/2017 · 2017-11-22 · 22 November 2017 · Rabu, 22 November 2017",
             "uang": "Rp1.500.000 · 1.500.000,00 · 1500000",
@@ -446,16 +488,19 @@ TABLES: tuple[Table, ...] = (
             C(
                 "capaian",
                 "achievement",
-                "teks",
+                "capaian",
                 False,
-                "Capaian, mis. Top 99, Terinovatif",
-                "Achievement, e.g. Top 99",
-                "Top 25",
+                "Babak terjauh yang dicapai, pada skala ajangnya (peserta = ikut, belum lolos babak apa pun); "
+                "kosong = ikut, babaknya tidak diketahui; untuk ajang lainnya teks bebas",
+                "The furthest round reached, on the competition's scale (peserta = took part, passed no round); "
+                "empty = took part, round unknown; free text for other competitions",
+                "Top 99",
                 max_len=200,
             ),
         ),
-        "Penghargaan inovasi",
-        "Innovation awards",
+        "Keikutsertaan dan penghargaan dalam kompetisi inovasi: satu baris per babak yang dicapai, atau hanya "
+        "babak terjauh",
+        "Entries and awards in innovation competitions: one row per round reached, or the furthest only",
         needs_one_of=(("kode_wilayah", "nama_wilayah"),),
     ),
     Table(
@@ -504,11 +549,76 @@ TABLES: tuple[Table, ...] = (
         "Population (optional)",
         needs_one_of=(("kode_wilayah", "nama_wilayah"),),
     ),
+    Table(
+        "kegiatan",
+        "events",
+        ("kode_wilayah", "tanggal", "jenis"),
+        (
+            *_REGION,
+            C("tanggal", "date", "tanggal", True, "Tanggal kegiatan", "Date of the event", "22/11/2017"),
+            C(
+                "jenis",
+                "kind",
+                "enum",
+                True,
+                "Jenis kegiatan pembinaan inovasi",
+                "Kind of outreach event",
+                "sosialisasi",
+                domain="jenis_kegiatan",
+            ),
+            C(
+                "penyelenggara",
+                "organiser",
+                "teks",
+                True,
+                "Penyelenggara, mis. Bagian Organisasi Setda, BRIDA, LAN, KemenPANRB",
+                "Organiser, e.g. the Sekda's organisation bureau, BRIDA, LAN, KemenPANRB",
+                "Bagian Organisasi Setda Kabupaten Minahasa Tenggara",
+                max_len=200,
+            ),
+            C(
+                "peserta",
+                "participants",
+                "bulat",
+                False,
+                "Jumlah peserta (bilangan bulat ≥ 0, boleh kosong)",
+                "Number of participants (whole number ≥ 0, optional)",
+                "120",
+                lo=0,
+            ),
+            C(
+                "sasaran",
+                "audience",
+                "teks",
+                False,
+                "Sasaran, mis. perangkat daerah, ASN, kecamatan",
+                "Audience, e.g. regional agencies, civil servants, districts",
+                "perangkat daerah",
+                max_len=200,
+            ),
+            C(
+                "keterangan",
+                "description",
+                "teks",
+                False,
+                "Keterangan: tempat, narasumber, tujuan",
+                "Description: place, speakers, aim",
+                "Dibuka Asisten III; narasumber Deputi Inovasi LAN",
+                max_len=2000,
+                multiline=True,
+            ),
+        ),
+        "Kegiatan pembinaan inovasi (sosialisasi, bimtek, klinik inovasi, lomba); satu baris per wilayah, tanggal "
+        "dan jenis",
+        "Outreach events on innovation (briefings, technical guidance, clinics, competitions); one row per region, "
+        "date and kind",
+        needs_one_of=(("kode_wilayah", "nama_wilayah"),),
+    ),
 )
 
 TABLE_BY_NAME = {t.name: t for t in TABLES}
 # Order matters: innovations first, so that rows referring to them can be checked.
-LOAD_ORDER = ("inovasi", "tahapan", "evaluasi", "penghargaan", "indeks_daerah", "penduduk")
+LOAD_ORDER = ("inovasi", "tahapan", "evaluasi", "penghargaan", "indeks_daerah", "penduduk", "kegiatan")
 
 
 def header_key(text: str) -> str:

@@ -21,9 +21,9 @@ import duckdb
 import pyarrow as pa
 
 from dasbor import domain, settings, store
-from dasbor.reference import POPULATION_SOURCE, population_rows, regions, urusan_rows
-from etl import checks
-from etl.contract import LOAD_ORDER, TABLE_BY_NAME
+from dasbor.reference import POPULATION_SOURCE, norm_key, population_rows, regions, urusan_rows
+from etl import checks, datapackage
+from etl.contract import LOAD_ORDER, TABLE_BY_NAME, capaian_keys
 from etl.read import ReadError, check_batch, expand, read_file
 from etl.rules import one_per_key
 from etl.validate import SQL_DIR, Batch, lit, validate
@@ -38,6 +38,7 @@ MARTS = (
     "tahap_capai_lebar",
     "tahap_keluar",
     "inovasi_publik",
+    "kompetisi_entri",
 )
 
 
@@ -315,6 +316,7 @@ def _publish(target: Path, root: Path, report: Report) -> None:
             raise
         report.notices.append(f"snapshot lama tidak terhapus / old snapshots not pruned: {exc.reason}")
     report.snapshot = final.name
+    datapackage.publish(final, root, report)  # the public downloads as a static data package (never fails the load)
 
 
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -344,6 +346,25 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("_p")
     finally:
         con.execute("use memory")
+
+
+def _capaian_scale(con: duckdb.DuckDBPyConnection) -> None:
+    """The competitions' rounds, for reading ``penghargaan.capaian`` on its ajang's scale: ``capaian_ref``
+    (every round of dasbor/domain.py, like ``tahap_ref``) and ``capaian_baca`` (each distinct capaian
+    text of each ajang in the data, and the round it is, keyed by the one normalisation rule), built
+    before the derived tables at every load and rebuild. The rows keep the text as reported ('Top 99');
+    the validator has refused texts off a scale since the scale exists, and an older row whose text is
+    no round of its ajang (or an empty capaian) is an entry whose round is unknown. Runs inside ``use db``."""
+    con.register("_capaian_skala", pa.Table.from_pylist(domain.capaian_ref_rows()))
+    con.execute("create or replace table capaian_ref as select * from _capaian_skala")
+    con.unregister("_capaian_skala")
+    keys = {(k["ajang"], k["kunci"]): k["kanonik"] for k in capaian_keys()}
+    pairs = con.execute("select distinct ajang, capaian from penghargaan where capaian is not null").fetchall()
+    read = [{"ajang": a, "teks": c, "capaian": keys[(a, norm_key(c))]} for a, c in pairs if (a, norm_key(c)) in keys]
+    schema = pa.schema([("ajang", pa.string()), ("teks", pa.string()), ("capaian", pa.string())])
+    con.register("_capaian_teks", pa.Table.from_pylist(read, schema=schema))
+    con.execute("create or replace table capaian_baca as select * from _capaian_teks")
+    con.unregister("_capaian_teks")
 
 
 def _db_columns(con, table: str) -> list[str]:
@@ -497,6 +518,7 @@ def _build_marts(con, report: Report) -> None:
     with report.timed("marts"):
         con.execute("use db")
         try:
+            _capaian_scale(con)
             con.execute(_marts_sql())
             con.execute("create or replace table versi_turunan as select ?::varchar as versi", [_marts_version()])
         finally:
@@ -513,9 +535,14 @@ def _build_marts(con, report: Report) -> None:
 def marts_missing(snapshot: Path) -> list[str]:
     """Derived tables this version of the dashboard reads that ``snapshot`` lacks, and ``versi_turunan``
     when the ones it has were built by other SQL (an older version): either way, rebuild them."""
-    with duckdb.connect(str(snapshot), read_only=True, config=store.DUCKDB_CONFIG) as con:
+    # Through the process's shared reader: a second read-only connection with another configuration
+    # fails while one is open (the load's data package, or a dashboard, has read this snapshot).
+    con = store.reader(snapshot).cursor()
+    try:
         have = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
         built = con.execute("select versi from versi_turunan").fetchall() if "versi_turunan" in have else []
+    finally:
+        con.close()
     missing = [t for t in MARTS if t not in have]
     return missing if missing or built == [(_marts_version(),)] else ["versi_turunan"]
 

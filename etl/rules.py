@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from dasbor import domain
-from etl.contract import Table
+from etl.contract import Table, capaian_choices, capaian_keys
 
 PREDIKAT_MACRO = (
     "create or replace macro predikat_skor(s) as case "
@@ -401,6 +401,49 @@ def _replication_notice(con, batch, has_db: bool) -> None:
         )
 
 
+def _text(value: str) -> str:
+    """A SQL string literal of our own fixed words (a competition's name and rounds), never of data."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _capaian(con) -> None:
+    """``penghargaan.capaian`` read on the scale of the row's ajang (``dasbor.domain.COMPETITIONS``):
+    each distinct text keyed once by the one normalisation rule (``kunci``), so 'Top 99', 'TOP-99' and
+    'top_99' are one round. A text that is no round of a competition with a scale rejects the row,
+    naming that scale's rounds; an empty capaian loads (the entry took part, its round unknown), and a
+    competition without a scale (lainnya) takes any text. Rows keep the text as written; the loader
+    reads it on the scale for the derived tables (``etl.load._capaian_scale``)."""
+    con.register("_capaian_kunci", pa.Table.from_pylist(capaian_keys()))
+    con.execute(
+        """
+        create or replace temp table _capaian as
+        select d.teks, k.ajang, k.kanonik
+        from (select distinct capaian as teks from v_penghargaan where capaian is not null) d
+        join _capaian_kunci k on k.kunci = kunci(d.teks)
+        """
+    )
+    con.unregister("_capaian_kunci")
+    scaled = ", ".join(_text(a) for a in domain.COMPETITIONS)
+    whens = " ".join(f"when {_text(a)} then {_text(capaian_choices(a))}" for a in domain.COMPETITIONS)
+    choices = f"(case v.ajang {whens} end)"
+    _append(
+        con,
+        "penghargaan",
+        "left join _capaian c on c.teks = v.capaian and c.ajang = v.ajang",
+        [
+            _rule(
+                "'capaian'",
+                "v.capaian",
+                f"v.capaian is not null and v.ajang in ({scaled}) and c.kanonik is null",
+                f"'bukan babak ajang ' || v.ajang || '; pilihan: ' || {choices} || "
+                "' (kosongkan bila babaknya tidak diketahui)'",
+                f"'not a round of ' || v.ajang || '; choose one of: ' || {choices} || "
+                "' (leave it empty when the round is unknown)'",
+            )
+        ],
+    )
+
+
 def apply(con: duckdb.DuckDBPyConnection, table: Table, batch, has_db: bool) -> None:
     """Cross-row rules for ``v_<table>``; ``batch.tables`` lists the tables validated before it."""
     name = table.name
@@ -421,7 +464,9 @@ def apply(con: duckdb.DuckDBPyConnection, table: Table, batch, has_db: bool) -> 
         _references(con, table, batch.tables, has_db, "tanggal_evaluasi")
     elif name == "penghargaan":
         _references(con, table, batch.tables, has_db, None)
-    elif name in ("indeks_daerah", "penduduk"):
+        _capaian(con)
+    elif name in ("indeks_daerah", "penduduk", "kegiatan"):
+        # kegiatan: one event per region, date and kind; the same row sent twice is one event.
         _duplicates(con, table)
     _merge(con, name)
     if name == "inovasi":

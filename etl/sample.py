@@ -130,17 +130,30 @@ def build(innovations: int = 3000, seed: int = 2017) -> dict[str, pd.DataFrame]:
     n = innovations
     # Uneven activity: a few regions report many innovations, some almost none.
     weight = rng.lognormal(0, 1.1, len(regs)) * np.array([0.4 if r.tingkat == "provinsi" else 1 for r in regs])
+    # The two regions of the seed articles are among the busier ones (the top 2%).
+    index = {r.kode: k for k, r in enumerate(regs)}
+    for code in SEED_REGIONS:
+        weight[index[code]] = max(weight[index[code]], float(np.quantile(weight, 0.98)))
     region = rng.choice(len(regs), size=n, p=weight / weight.sum())
-    region_pace = rng.lognormal(0, 0.35, len(regs))
+    region_pace = rng.lognormal(0, 0.35, len(regs)) ** PACE_SPREAD
     agency = rng.integers(0, len(AGENCIES), n)
     agency_pace = rng.lognormal(0, 0.4, len(AGENCIES))
-    # Proposals grow year on year, as the national IID participation did (3.718 in 2018 → 36.742 in 2025).
-    years = np.arange(2018, END.year + 1)
+    # Proposals grow year on year, as the national IID participation did (3.718 in 2018 → 36.742 in 2025);
+    # the years before 2018 hold few, so the windows around the seed events of 2015–2017 have a past.
+    years = np.arange(FIRST_YEAR, END.year + 1)
     year = rng.choice(years, size=n, p=(g := np.linspace(1, 6, len(years))) / g.sum())
     epoch = pd.Timestamp(0)
     first = np.array([(pd.Timestamp(y, 1, 1) - epoch).days for y in year])
     span = np.where(year == END.year, (pd.Timestamp(END) - epoch).days - first, 365)
     start = first + (rng.random(n) * span).astype(int)
+    # Outreach events, and the proposals that followed them (drawn apart, so that the rest of the
+    # sample does not depend on them). They come on top of ``innovations``: about 320 of them.
+    ev_rng = np.random.default_rng([seed, 20])
+    kegiatan, extra_region, extra_start = _events(ev_rng, regs, weight, index)
+    region = np.concatenate([region, extra_region])
+    start = np.concatenate([start, extra_start])
+    agency = np.concatenate([agency, ev_rng.integers(0, len(AGENCIES), len(extra_region))])
+    n = len(region)
     who, stage, day = _simulate(rng, start, region_pace[region] * agency_pace[agency])
 
     codes = np.array([f"{PREFIX}{regs[r].kode.replace('.', '')}-{i + 1:07d}" for i, r in enumerate(region)])
@@ -202,8 +215,9 @@ def build(innovations: int = 3000, seed: int = 2017) -> dict[str, pd.DataFrame]:
         "inovasi": inovasi,
         "tahapan": tahapan,
         "evaluasi": evaluasi,
-        "penghargaan": _awards(rng, stages, codes, regs, region),
+        "penghargaan": _awards(np.random.default_rng([seed, 21]), stages, codes, regs, region, weight),
         "indeks_daerah": _index(rng, regs, weight),
+        "kegiatan": kegiatan,
     }
 
 
@@ -239,28 +253,182 @@ def _evaluations(rng, stages: pd.DataFrame, codes: np.ndarray, agency: np.ndarra
     )
 
 
-def _awards(rng, stages, codes, regs, region) -> pd.DataFrame:
+def _awards(rng, stages, codes, regs, region, weight) -> pd.DataFrame:
+    """Entries in the competitions, not only wins. KIPP: an innovation implemented for a year may be
+    entered (at most once); it passes each round with a chance that depends on its region (a few
+    regions that enter often never pass), reaching the year's final Top N of ``KIPP_FINAL``. Half the
+    regions send a row per round reached, half only the furthest (the loader reads both alike). IGA:
+    nominees and the terinovatif per cluster, as Kemendagri publishes them (the regions that took part
+    are not listed, so the sample has no IGA entrants). Inagara: a few entries per year."""
+    out = []
     implemented = stages.loc[stages["tahap"] == "penerapan"].drop_duplicates("i")
-    pick = implemented.sample(frac=0.015, random_state=int(rng.integers(1 << 30)))
-    year = pd.to_datetime(pick["hari"], unit="D").dt.year.to_numpy() + 1
-    ajang = rng.choice(["KIPP", "IGA", "Inagara"], len(pick), p=[0.6, 0.3, 0.1])
-    capaian = np.where(
-        ajang == "KIPP",
-        rng.choice(["Top 99", "Top 45"], len(pick), p=[0.8, 0.2]),
-        np.where(ajang == "IGA", "Terinovatif", "Penerima Inagara"),
-    )
-    ok = year <= END.year
-    i = pick["i"].to_numpy()[ok]
-    return pd.DataFrame(
-        {
-            "kode_wilayah": [regs[region[k]].kode for k in i],
-            "kode_inovasi": codes[i],
-            "ajang": ajang[ok],
-            "tahun": year[ok],
-            "kategori": [regs[region[k]].tingkat.capitalize() for k in i],
-            "capaian": capaian[ok],
-        }
-    )
+    entered = implemented[rng.random(len(implemented)) < 0.22]
+    year = pd.to_datetime(entered["hari"], unit="D").dt.year.to_numpy() + 1 + rng.integers(0, 3, len(entered))
+    keep = year <= END.year
+    entered, year = entered[keep], year[keep]
+    i = entered["i"].to_numpy()
+    r = region[i]
+    quality = rng.lognormal(0, 0.5, len(regs))
+    quality[rng.random(len(regs)) < 0.2] = 0.0  # they enter, and never pass
+    for code in SEED_REGIONS:  # the regions of the seed articles went on to pass rounds (invented)
+        quality[next(k for k, g in enumerate(regs) if g.kode == code)] = 1.3
+    pass_99 = np.clip(0.3 * quality[r], 0, 0.9)
+    reached = np.ones(len(i), dtype=int)
+    reached[rng.random(len(i)) < pass_99] = 2
+    for rank, chance in ((3, 0.45), (4, 0.2), (5, 0.35)):
+        reached[(reached == rank - 1) & (rng.random(len(i)) < chance)] = rank
+    every_round = rng.random(len(regs)) < 0.5
+    for ii, rr, yy, top in zip(i, r, year, reached, strict=True):
+        names = [_kipp_round(rank, int(yy)) for rank in range(1, top + 1)]
+        for name in names if every_round[rr] else names[-1:]:
+            out.append((regs[rr].kode, codes[ii], "KIPP", int(yy), regs[rr].tingkat.capitalize(), name))
+    # IGA per year and cluster: nominees among the busier regions, about a third of them terinovatif.
+    level = np.log(weight) - np.log(weight).mean()
+    for yy in range(2017, END.year):
+        for tingkat, nominees in (("provinsi", 7), ("kabupaten", 12), ("kota", 12)):
+            ks = [k for k, g in enumerate(regs) if g.tingkat == tingkat]
+            score = level[ks] + rng.normal(0, 0.8, len(ks))
+            for rank, k in enumerate(np.array(ks)[np.argsort(-score)][:nominees]):
+                name = "Terinovatif" if rank < nominees // 2 else "Nominasi"
+                out.append((regs[k].kode, "", "IGA", yy, tingkat.capitalize(), name))
+    # Inagara (LAN): a few entries from 2019 on.
+    for yy in range(2019, END.year):
+        for k in rng.choice(len(regs), 12, replace=False, p=weight / weight.sum()):
+            name = rng.choice(["Peserta", "Nominasi", "Penerima Inagara"], p=[0.6, 0.3, 0.1])
+            out.append((regs[k].kode, "", "Inagara", yy, regs[k].tingkat.capitalize(), name))
+    # Pinrang, "a TOP 25 winner of 2014" in KemenPANRB's article of 12/10/2015 (which innovation it was
+    # is not said).
+    out.append(("73.15", "", "KIPP", 2014, "Kabupaten", "Top 25"))
+    frame = pd.DataFrame(out, columns=["kode_wilayah", "kode_inovasi", "ajang", "tahun", "kategori", "capaian"])
+    return frame.drop_duplicates().reset_index(drop=True)
+
+
+# KIPP's final national round by year (dasbor/domain.py ROUND_SIZES); Top 45 in the years not known.
+KIPP_FINAL = {2014: "Top 9", 2015: "Top 25", 2016: "Top 35", 2017: "Top 40", 2018: "Top 40"}
+
+
+def _kipp_round(rank: int, year: int) -> str:
+    """A KIPP round as a report writes it: 'Peserta', 'Top 99', the year's final, the UNPSA rounds."""
+    return {1: "Peserta", 2: "Top 99", 3: KIPP_FINAL.get(year, "Top 45"), 4: "Nominee UNPSA", 5: "Pemenang UNPSA"}[rank]
+
+
+FIRST_YEAR = 2014  # the first proposals of the sample (KIPP began in 2014)
+# Regions differ in pace more than one draw of sigma 0.35 gives: its square (sigma 0.7), so that the
+# regions spread around the cluster as real reports do and some fall outside the funnel's limits.
+PACE_SPREAD = 2.0
+SEED_REGIONS = ("71.07", "73.15")
+# The two events of the articles this product grew from (as reported), and invented follow-ups:
+# (region, date, kind, organiser, participants, audience, description, proposals that followed it).
+SEED_EVENTS = (
+    (
+        "73.15",
+        "12/10/2015",
+        "sosialisasi",
+        "Kementerian PANRB",
+        "",
+        "Bagian Organisasi pemerintah daerah",
+        "Sosialisasi Kompetisi Inovasi Pelayanan Publik 2016 di Jakarta, hari kelima: 101 perwakilan pemda dari "
+        "Sulawesi Selatan, Gorontalo, Lampung, Kalimantan Tengah, Kepulauan Riau, Riau dan Sumatera Selatan. "
+        "Pinrang (TOP 25 2014) akan menyosialisasikan sampai unit terendah dan mengirim lebih banyak inovasi "
+        "(menpan.go.id).",
+        0,
+    ),
+    (
+        "73.15",
+        "15/02/2016",
+        "sosialisasi",
+        "Bagian Organisasi dan Tata Laksana Setda Kabupaten Pinrang",
+        "160",
+        "kecamatan, kelurahan dan unit pelayanan",
+        "Sosialisasi inovasi pelayanan publik sampai unit terendah, tindak lanjut sosialisasi KIPP 2016 "
+        "(tanggal dan jumlah peserta dikarang untuk contoh).",
+        9,
+    ),
+    (
+        "71.07",
+        "22/11/2017",
+        "sosialisasi",
+        "Bagian Organisasi Setda Kabupaten Minahasa Tenggara",
+        "",
+        "perangkat daerah",
+        "Sosialisasi inovasi pelayanan publik di Hotel Grand Puri Manado, dibuka Asisten III Setda, narasumber "
+        "Deputi Bidang Inovasi Administrasi Negara LAN; tujuannya semua perangkat daerah berinovasi pada 2018 "
+        "(manadoline.com, manadonews.co.id).",
+        14,
+    ),
+    (
+        "73.15",
+        "09/07/2019",
+        "bimtek",
+        "BRIDA Provinsi Sulawesi Selatan",
+        "45",
+        "perangkat daerah",
+        "Bimbingan teknis pelaporan inovasi daerah (dikarang untuk contoh).",
+        4,
+    ),
+    (
+        "71.07",
+        "16/03/2021",
+        "klinik_inovasi",
+        "LAN (Laboratorium Inovasi)",
+        "30",
+        "perangkat daerah dan puskesmas",
+        "Klinik inovasi pendampingan usulan (dikarang untuk contoh).",
+        6,
+    ),
+)
+# Invented events: who holds each kind, what it is aimed at, and how many proposals (on average, a
+# Poisson draw) it is followed by in its region in the next twelve months. Invented, so that the
+# figures have something to find; not a finding about real outreach.
+EVENT_KINDS = {
+    "sosialisasi": (0.4, ("Bagian Organisasi Setda", "BRIDA", "Kementerian PANRB", "LAN"), 3.0),
+    "bimtek": (0.25, ("BRIDA", "Balitbangda", "BSKDN Kemendagri"), 4.0),
+    "klinik_inovasi": (0.15, ("LAN (Laboratorium Inovasi)", "BRIDA"), 6.0),
+    "lomba": (0.1, ("Bappeda", "BRIDA"), 4.0),
+    "lainnya": (0.1, ("Bagian Organisasi Setda", "Dinas Kominfo"), 1.0),
+}
+AUDIENCES = ("perangkat daerah", "ASN", "kecamatan", "puskesmas dan sekolah", "kelurahan dan desa")
+
+
+def _events(rng, regs, weight, index) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The seed events and invented ones in forty other busy regions (2016–2025), with the region and
+    proposal day of each proposal that followed an event (spread over the twelve months after it)."""
+    rows = [row[:7] for row in SEED_EVENTS]
+    uplift = [
+        (index[row[0]], pd.Timestamp(row[1][6:] + "-" + row[1][3:5] + "-" + row[1][:2]), row[7]) for row in SEED_EVENTS
+    ]
+    kinds = list(EVENT_KINDS)
+    local = [k for k, r in enumerate(regs) if r.tingkat != "provinsi" and r.kode not in SEED_REGIONS]
+    busy = np.array(local)[np.argsort(-weight[local])][:40]
+    for k in busy:
+        for _ in range(int(rng.integers(1, 4))):
+            kind = rng.choice(kinds, p=[EVENT_KINDS[c][0] for c in kinds])
+            day = pd.Timestamp(2016, 1, 1) + pd.Timedelta(days=int(rng.integers(0, 3650)))
+            organiser = rng.choice(EVENT_KINDS[kind][1])
+            rows.append(
+                (
+                    regs[k].kode,
+                    day.strftime("%d/%m/%Y"),
+                    kind,
+                    str(organiser),
+                    str(int(rng.lognormal(np.log(60), 0.5))),
+                    str(rng.choice(AUDIENCES)),
+                    "Kegiatan contoh (dikarang).",
+                )
+            )
+            uplift.append((k, day, int(rng.poisson(EVENT_KINDS[kind][2]))))
+    frame = pd.DataFrame(
+        rows, columns=["kode_wilayah", "tanggal", "jenis", "penyelenggara", "peserta", "sasaran", "keterangan"]
+    ).drop_duplicates(["kode_wilayah", "tanggal", "jenis"])
+    epoch = pd.Timestamp(0)
+    extra_region, extra_start = [], []
+    for k, day, count in uplift:
+        after = (day + pd.offsets.MonthBegin(1) - epoch).days  # the month after the event's own
+        extra_region += [k] * count
+        extra_start += list(after + rng.integers(0, 365, count))
+    last = (pd.Timestamp(END) - epoch).days
+    keep = np.array(extra_start, dtype=int) <= last
+    return frame, np.array(extra_region, dtype=int)[keep], np.array(extra_start, dtype=int)[keep]
 
 
 def _index(rng, regs, weight) -> pd.DataFrame:
@@ -281,6 +449,8 @@ def _index(rng, regs, weight) -> pd.DataFrame:
 
 
 def write_sample(out: Path, innovations: int = 3000, seed: int = 2017) -> Path:
+    """The sample batch as CSV files: ``innovations`` proposals drawn at random, and on top of them
+    the few hundred that follow the outreach events (``kegiatan``), so their estimates can be made."""
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in build(innovations, seed).items():
         # Semicolons, day-first dates and Rupiah: how Indonesian spreadsheets save CSV.

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from dasbor.reference import RegionResolver, alias_rows, fold, norm_key, register_sql, urusan_rows
 from etl import rules
-from etl.contract import DOMAINS, LOAD_ORDER, TABLE_BY_NAME, Column, Table
+from etl.contract import DOMAINS, LOAD_ORDER, TABLE_BY_NAME, Column, Table, builtin_aliases
 from etl.read import Sheet, check_batch
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -48,8 +48,9 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     # kunci(text): the key of an enumerated value, by the same rule (and function) that made the keys
     # of alias.csv below.
     register_sql(con)
-    # A spelling listed twice (shipped, then the data folder's own alias.csv): the later row wins.
-    aliases = [{**a, "urutan": n} for n, a in enumerate(alias_rows())]
+    # A spelling listed twice (the contract's own, shipped, then the data folder's own alias.csv): the
+    # later row wins.
+    aliases = [{**a, "urutan": n} for n, a in enumerate([*builtin_aliases(), *alias_rows()])]
     con.register("_alias", pa.Table.from_pylist(aliases or [{"domain": "", "kunci": "", "kanonik": "", "urutan": 0}]))
     con.execute(
         "create or replace temp table alias as select distinct on (domain, kunci) domain, kunci, kanonik "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import charts, fmt
+from dasbor import charts, fmt, kegiatan_view, kompetisi_view
 from dasbor.frame import page
 from dasbor.i18n import label
 from dasbor.queries import ringkasan as q
@@ -155,6 +155,13 @@ def main() -> None:
             lang,
             height=420,
         )
+
+    # One region in view (the region filter, or a region account's only region): its outreach events
+    # and what followed them, and its part in the competitions.
+    region = kegiatan_view.region_in_view(ctx)
+    if region:
+        kegiatan_view.region_section(ctx, region)
+        kompetisi_view.region_section(ctx, region)
 
 
 main()

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import charts, fmt, profil, urlstate
+from dasbor import charts, fmt, maps, profil, profil_views, urlstate
 from dasbor.frame import page
 from dasbor.i18n import label
 from dasbor.queries import wilayah as q
@@ -337,8 +337,22 @@ def main() -> None:
             full=lambda: clear_csv,
         )
 
+    # The map of the same figures (dasbor/maps.py), at the level of the cluster chosen above
+    maps.section(ctx, stage=stage, level="provinsi" if cluster == "provinsi" else "kabkota")
     profil.index_and_awards(ctx, cluster)
-    profil.region_profile(ctx, cluster, frame)
+    # Data freshness per region: innovations in trial or implementation not updated for a year
+    # (dasbor/queries/segar.py; a region's account sees its own regions' rows and the cluster's total)
+    from dasbor import alur_views
+
+    alur_views.freshness_by_region(ctx, cluster)
+
+    # Outreach events by kind and the competition pipeline, across the country (national aggregates;
+    # a region's account sees its own rows only)
+    from dasbor import kegiatan_view, kompetisi_view
+
+    kegiatan_view.national_section(ctx)
+    kompetisi_view.national_section(ctx)
+    profil_views.links(ctx, frame, res)
 
 
 main()

@@ -41,7 +41,8 @@ def test_sample_data_is_labelled_and_headlines_match_the_data(tmp_path):
     assert not at.exception
     assert "Data contoh" in at.warning[0].body
     assert at.title[0].value == "Ringkasan"
-    assert total_in_stage_chart(at) == store.query("select count(*) n from inovasi_status").n[0] == 400
+    total = store.query("select count(*) n from inovasi_status").n[0]
+    assert total_in_stage_chart(at) == total >= 400  # 400 drawn, and the proposals that followed outreach events
 
 
 def test_real_data_has_no_sample_banner_and_a_new_load_shows_on_rerun(tmp_path):

@@ -68,7 +68,7 @@ def test_sample_is_deterministic_per_seed(tmp_path):
 def test_sample_loads_clean_and_covers_the_country_and_every_stage(tmp_path):
     report = run([write_sample(tmp_path / "s", innovations=1500, seed=2017)], write=True)
     assert report.exit_code == 0, report.rejected[:3]
-    assert set(report.tables) == {"inovasi", "tahapan", "evaluasi", "penghargaan", "indeks_daerah"}
+    assert set(report.tables) == {"inovasi", "tahapan", "evaluasi", "penghargaan", "indeks_daerah", "kegiatan"}
     provinces = store.query(
         "select count(distinct w.kode_provinsi) n from inovasi i join wilayah w on w.kode = i.kode_wilayah"
     )
@@ -88,3 +88,25 @@ def test_sample_loads_clean_and_covers_the_country_and_every_stage(tmp_path):
     names = store.query("select nama_inovasi from inovasi").nama_inovasi.tolist()
     repeated = [n for n in names if len(set(n.split())) < len(n.split())]
     assert not repeated, f"names repeat a word, e.g. {repeated[:3]}"
+
+
+def test_sample_holds_the_seed_events_and_their_regions_are_among_the_busier(tmp_path):
+    report = run([write_sample(tmp_path / "s", innovations=1500, seed=2017)], write=True)
+    assert report.exit_code == 0 and report.tables["kegiatan"]["rejected"] == 0
+    seed = store.query(
+        "select kode_wilayah, strftime(tanggal, '%d/%m/%Y') d, jenis, penyelenggara, keterangan from kegiatan "
+        "where kode_wilayah in ('71.07', '73.15') order by tanggal"
+    )
+    mitra = seed[seed.d == "22/11/2017"].iloc[0]
+    assert (mitra.kode_wilayah, mitra.jenis) == ("71.07", "sosialisasi")
+    assert "Asisten III" in mitra.keterangan and "LAN" in mitra.keterangan
+    pinrang = seed[seed.kode_wilayah == "73.15"]
+    assert "12/10/2015" in set(pinrang.d) and any("unit terendah" in k for k in pinrang.keterangan)
+    assert store.query("select count(distinct jenis) n from kegiatan").n[0] == 5
+    busy = store.query("select kode_wilayah, count(*) n from inovasi group by 1 order by n desc")
+    top = set(busy.kode_wilayah.head(max(10, len(busy) // 20)))
+    assert {"71.07", "73.15"} <= top, "the seed regions are among the busier ones"
+    # Competition entries, not only wins: KIPP entrants that passed no round, and rounds on the scale.
+    rounds = store.query("select ajang, peringkat, count(*) n from kompetisi_entri group by all")
+    assert set(rounds[rounds.ajang == "KIPP"].peringkat.dropna()) >= {1, 2, 3}
+    assert rounds.peringkat.notna().all()

@@ -272,3 +272,32 @@ def test_awards_never_name_another_regions_unpublished_innovation(awards_load):
     assert national.loc["Top 45"].nama_inovasi == "Inovasi RAHASIA-1" and not national.tertutup.any()
     assert q.awards(Viewer(), "kabupaten", None).empty and q.iid_years(Viewer(), "kabupaten", None).empty
     assert len(q.iid_years(mitra, "kabupaten", None)) == 1 and len(q.iid_years(NATIONAL, "kabupaten", None)) == 1
+
+
+def test_an_entry_that_passed_no_round_is_not_an_award(sample_data):
+    """penghargaan holds the competition pipeline's plain entries too: they are not awards, in the
+    region table's count or in the awards list (and so never show another region's entries)."""
+    from dasbor.frame import Ctx
+
+    entry_texts = set(
+        store.query(
+            "select distinct p.capaian from penghargaan p join capaian_baca b on b.ajang = p.ajang and b.teks = p.capaian "
+            "where b.capaian = ?",
+            [domain.ENTERED],
+        ).capaian
+    )
+    assert entry_texts  # the sample has entries that passed no round
+    listed = q.awards(NATIONAL, "kabupaten", None)
+    assert not listed.empty and not set(listed.capaian) & entry_texts
+    won = (
+        store.query(
+            "select p.kode_wilayah, count(*) as n from penghargaan p join wilayah w on w.kode = p.kode_wilayah "
+            "left join capaian_baca b on b.ajang = p.ajang and b.teks = p.capaian "
+            "where w.tingkat = 'kabupaten' and b.capaian is distinct from ? group by all",
+            [domain.ENTERED],
+        )
+        .set_index("kode_wilayah")
+        .n
+    )
+    table = q.region_table(Ctx("wilayah", "id", Filters(), NATIONAL), "kabupaten", "penerapan").set_index("kode")
+    assert table.penghargaan.sum() == won.sum() and len(listed) == won.sum()

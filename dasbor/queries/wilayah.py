@@ -102,14 +102,26 @@ IID = define(
     ),
     ("skor 0–100", "score 0–100"),
 )
+# An award is a penghargaan row that passed a round of its competition. Since penghargaan also holds
+# plain entries (the competition pipeline: 'peserta', rank 1 of every scale), those are not awards; a
+# row whose round is unknown (no capaian, or a text off the scale, as award rows were sent before
+# the scale existed) still counts as one, as it always did.
+WON = f"""(
+    select p.* from penghargaan p
+    left join capaian_baca b on b.ajang = p.ajang and b.teks = p.capaian
+    left join capaian_ref r on r.ajang = b.ajang and r.capaian = b.capaian
+    where r.capaian is distinct from '{domain.ENTERED}'
+)"""
 AWARDS = define(
     "wilayah.penghargaan",
     ("Penghargaan", "Awards"),
     (
         "Penghargaan wilayah klaster: IGA (Kemendagri), KIPP (KemenPANRB), Inagara (LAN) dan lainnya, terbaru di "
-        "atas. Nama inovasi wilayah lain hanya tampil bila inovasinya terbuka untuk publik.",
+        "atas; keikutsertaan yang belum lolos babak mana pun (peserta) bukan penghargaan. Nama inovasi wilayah lain "
+        "hanya tampil bila inovasinya terbuka untuk publik.",
         "Awards of the cluster's regions: IGA (Kemendagri), KIPP (KemenPANRB), Inagara (LAN) and others, newest "
-        "first. Another region's innovation is named only when it is open to the public.",
+        "first; an entry that passed no round (peserta) is not an award. Another region's innovation is named only "
+        "when it is open to the public.",
     ),
     ("penghargaan", "awards"),
 )
@@ -153,7 +165,7 @@ def region_table(ctx: Ctx, cluster: str, stage: str) -> pd.DataFrame:
             select kode_wilayah, tahun, skor, predikat from indeks_daerah
             qualify row_number() over (partition by kode_wilayah order by tahun desc) = 1
         ),
-        awards as (select kode_wilayah, count(*) as penghargaan from penghargaan group by all)
+        awards as (select kode_wilayah, count(*) as penghargaan from {WON} group by all)
         select w.kode, w.nama, w.nama_provinsi,
             count(f.kode_wilayah) as n,
             count(f.kode_wilayah) filter (where f.urutan_maks >= ?) as k,
@@ -323,7 +335,7 @@ def awards(viewer: Viewer, cluster: str, provinsi: str | None) -> pd.DataFrame:
             select p.tahun, w.nama, p.ajang, p.capaian, p.kategori,
                 coalesce(own.nama_inovasi, pub.nama_inovasi) as nama_inovasi,
                 p.kode_inovasi is not null and own.nama_inovasi is null and pub.nama_inovasi is null as tertutup
-            from penghargaan p join wilayah w on w.kode = p.kode_wilayah
+            from {WON} p join wilayah w on w.kode = p.kode_wilayah
             left join inovasi own on own.kode_inovasi = p.kode_inovasi and {scope}
             left join inovasi_publik pub on pub.kode_inovasi = p.kode_inovasi
             where w.tingkat = ? and {open_clause} {prov_clause}

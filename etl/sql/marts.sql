@@ -254,3 +254,29 @@ drop table _entri;
 drop table _riwayat;
 drop table _inovasi;
 drop table _nomor_tahap;
+
+-- The competition pipeline (KIPP, IGA, Inagara, UNPSA): one row per entry, that is one region's part
+-- (one innovation's, when kode_inovasi is given) in one competition, year and category, with the
+-- furthest round it reached on its competition's scale (capaian_ref, written from dasbor/domain.py;
+-- capaian_baca says which round each capaian text of the data is, 'Top 99' being top_99).
+-- penghargaan may give a row for each round reached or only the furthest; either way an entry is one
+-- row here. peringkat is null when the round is unknown: no capaian (the entry took part, as award
+-- rows loaded before the scale existed often were sent), a text off the scale, or a competition
+-- without one (lainnya). Pages count such an entry as an entry and leave it out of the share that
+-- passes each round.
+create or replace table kompetisi_entri as
+select
+    p.kode_wilayah,
+    w.tingkat,
+    w.kode_provinsi,
+    p.kode_inovasi,
+    p.ajang,
+    p.tahun,
+    p.kategori,
+    max(r.peringkat) as peringkat,
+    arg_max(r.capaian, r.peringkat) as capaian
+from penghargaan as p
+left join capaian_baca as b on b.ajang = p.ajang and b.teks = p.capaian
+left join capaian_ref as r on r.ajang = b.ajang and r.capaian = b.capaian
+left join wilayah as w on w.kode = p.kode_wilayah
+group by p.kode_wilayah, w.tingkat, w.kode_provinsi, p.kode_inovasi, p.ajang, p.tahun, p.kategori;

@@ -118,3 +118,18 @@ create table if not exists baris_ditolak (
 
 -- tahap_ref (stage order, Kemendagri grouping, labels) is written from dasbor/domain.py by the loader.
 
+
+-- Outreach events (sosialisasi, bimtek, klinik inovasi, lomba): one row per region, date and kind.
+create table if not exists kegiatan (
+    kode_wilayah varchar,
+    tanggal date,
+    jenis varchar,  -- sosialisasi / bimtek / klinik_inovasi / lomba / lainnya
+    penyelenggara varchar,
+    peserta bigint,
+    sasaran varchar,
+    keterangan varchar,
+    muatan_id integer
+);
+
+-- capaian_ref (each competition's ordered rounds, the scale penghargaan.capaian is read on) is written
+-- from dasbor/domain.py by the loader, like tahap_ref.

@@ -1,0 +1,396 @@
+"""Sections on the competition pipeline: one region's entries (Ringkasan, Profil Wilayah) and the
+national view (Perbandingan Wilayah). Layout only: the numbers come from ``dasbor.queries.kompetisi``.
+A region's account sees its own entries, and other regions only in national aggregates."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dasbor import access, charts, domain, fmt, urlstate
+from dasbor.frame import Ctx
+from dasbor.i18n import label
+from dasbor.kegiatan_view import SIGNED_IN
+from dasbor.queries import kompetisi as q
+
+# Furthest round by rank: colour and pattern (never colour alone), grey for an unknown round.
+_PATTERNS = ("", "/", ".", "x", "\\", "+")
+
+
+def _why_not(ctx: Ctx) -> None:
+    ctx.not_applied(
+        q.IGNORES,
+        "keikutsertaan dicatat per wilayah dan tahun ajang, bukan per usulan, jadi hanya wilayah dan provinsi yang "
+        "berlaku (grafik ketahanan di bawah menerapkan semua filter, seperti halaman Dampak).",
+        "entries are recorded per region and competition year, not per proposal, so only the region and province "
+        "apply (the survival table below applies every filter, as the Dampak page does).",
+    )
+
+
+def _choose(ctx: Ctx) -> str | None:
+    comps = q.competitions()
+    if not comps:
+        st.info(
+            ctx.t(
+                "Belum ada keikutsertaan kompetisi dalam data. Muat tabel `penghargaan` (ajang, tahun, capaian).",
+                "There are no competition entries in the data yet. Load the `penghargaan` table (ajang, tahun, "
+                "capaian).",
+            )
+        )
+        return None
+    return urlstate.choice(
+        "ajang",
+        ctx.t("Ajang", "Competition"),
+        comps,
+        default="KIPP",
+        widget="radio",
+        horizontal=True,
+        format_func=lambda a: label("ajang", a, ctx.lang),
+    )
+
+
+def _round_name(ajang: str, rank: int, lang: str) -> str:
+    if rank == q.UNKNOWN:
+        return "babak tidak diketahui" if lang == "id" else "round unknown"
+    return domain.rank_names(ajang, lang).get(rank, str(rank))
+
+
+def _entries_chart(ctx: Ctx, frame: pd.DataFrame, ajang: str, key: str, whose: str) -> None:
+    t, lang = ctx.t, ctx.lang
+    years = q.per_year(frame)
+    if years.empty:
+        st.info(
+            t(f"Belum ada keikutsertaan {whose} dalam ajang ini.", f"No entries of {whose} in this competition yet.")
+        )
+        return
+    fig = go.Figure()
+    for rank in sorted(years.peringkat.unique()):
+        part = years[years.peringkat == rank]
+        colour = "#999999" if rank == q.UNKNOWN else charts.OKABE_ITO[(rank - 1) % len(charts.OKABE_ITO)]
+        fig.add_bar(
+            x=part.tahun,
+            y=part.jumlah,
+            name=_round_name(ajang, int(rank), lang),
+            marker_color=colour,
+            marker_pattern_shape=_PATTERNS[int(rank) % len(_PATTERNS)],
+        )
+    top = int(years.groupby("tahun").jumlah.sum().max())
+    fig.update_layout(
+        barmode="stack",
+        legend={"traceorder": "normal"},
+        xaxis={"dtick": 1, "tickformat": "d", "title": t("Tahun ajang", "Competition year")},
+        yaxis={"title": t("Keikutsertaan", "Entries"), "tickformat": ",d", **({"dtick": 1} if top <= 10 else {})},
+    )
+    table = years.assign(
+        tahun=years.tahun.astype(str), peringkat=[_round_name(ajang, int(r), lang) for r in years.peringkat]
+    ).rename(
+        columns={
+            "tahun": t("Tahun", "Year"),
+            "peringkat": t("Babak terjauh", "Furthest round"),
+            "jumlah": t("Keikutsertaan", "Entries"),
+        }
+    )
+    charts.block(
+        f"{q.ENTRIES.name(lang)}: {label('ajang', ajang, lang)}, {whose}",
+        q.ENTRIES.definition(lang),
+        fig,
+        table,
+        f"kompetisi_tahun_{key}_{ajang}",
+        lang,
+        height=340,
+    )
+
+
+def _passing_block(ctx: Ctx, mine: pd.DataFrame | None, nation: pd.DataFrame, ajang: str, key: str, whose: str) -> None:
+    t, lang = ctx.t, ctx.lang
+    series = [(t("Nasional", "National"), nation, "diamond", charts.OKABE_ITO[0])]
+    if mine is not None:
+        series.insert(0, (whose[:1].upper() + whose[1:], mine, "circle", charts.OKABE_ITO[5]))
+    fig = go.Figure()
+    rows = []
+    for name, frame, symbol, colour in series:
+        frame = frame.assign(babak=[_round_name(ajang, int(r), lang) for r in frame.peringkat])
+        drawn = frame[frame.bagian.notna()]
+        fig.add_scatter(
+            x=drawn.babak,
+            y=drawn.bagian,
+            mode="markers",
+            name=name,
+            marker={"symbol": symbol, "size": 11, "color": colour},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (drawn.hi - drawn.bagian).tolist(),
+                "arrayminus": (drawn.bagian - drawn.lo).tolist(),
+                "color": colour,
+            },
+            customdata=[f"{k} / {n}" for k, n in zip(drawn.k, drawn.n, strict=True)],
+            hovertemplate="%{x}: %{y:.1%} (%{customdata})<extra>" + name + "</extra>",
+        )
+        for r in frame.itertuples():
+            rows.append(
+                {
+                    t("Untuk", "For"): name,
+                    t("Babak", "Round"): r.babak,
+                    t("Dari babak sebelumnya", "Reached the round before"): int(r.n),
+                    t("Lolos", "Passed"): int(r.k),
+                    t("Bagian", "Share"): fmt.percent(r.bagian, lang)
+                    if not math.isnan(r.bagian)
+                    else t("hanya yang lolos tercatat", "only those who passed are recorded"),
+                    t("Interval 95% (Wilson)", "95% interval (Wilson)"): "–"
+                    if math.isnan(r.lo)
+                    else f"{fmt.percent(r.lo, lang)} – {fmt.percent(r.hi, lang)}",
+                    "_bagian": r.bagian,
+                    "_lo": r.lo,
+                    "_hi": r.hi,
+                }
+            )
+    order = [_round_name(ajang, r, lang) for r in sorted(domain.rank_names(ajang))[1:]]
+    fig.update_layout(
+        yaxis={"title": t("Bagian yang lolos", "Share passing"), "tickformat": ".0%", "range": [0, 1.02]},
+        xaxis={"title": t("Babak", "Round"), "type": "category", "categoryorder": "array", "categoryarray": order},
+    )
+    table = pd.DataFrame(rows)
+    shown = table.drop(columns=["_bagian", "_lo", "_hi"]) if len(table) else table
+    csv = (
+        table.drop(columns=[t("Bagian", "Share"), t("Interval 95% (Wilson)", "95% interval (Wilson)")]).rename(
+            columns={
+                "_bagian": t("Bagian", "Share"),
+                "_lo": t("Interval 95% bawah", "95% interval low"),
+                "_hi": t("Interval 95% atas", "95% interval high"),
+            }
+        )
+        if len(table)
+        else table
+    )
+    charts.block(
+        f"{q.PASSING.name(lang)}: {label('ajang', ajang, lang)}",
+        q.PASSING.definition(lang),
+        fig,
+        shown,
+        f"kompetisi_lolos_{key}_{ajang}",
+        lang,
+        height=340,
+        full=lambda: csv,
+    )
+
+
+def _sizes_block(ctx: Ctx, ajang: str, key: str) -> None:
+    t, lang = ctx.t, ctx.lang
+    sizes = q.known_sizes(ajang)
+    st.subheader(f"{q.SIZES.name(lang)}: {label('ajang', ajang, lang)}")
+    st.caption(q.SIZES.definition(lang))
+    if sizes.empty:
+        st.caption(
+            t("Tidak ada ukuran babak yang diketahui untuk ajang ini.", "No round sizes are known for this one.")
+        )
+        return
+    shown = pd.DataFrame(
+        {
+            t("Tahun", "Year"): sizes.tahun.astype(str),
+            t("Babak", "Round"): [label("capaian", c, lang) for c in sizes.capaian],
+            t("Keikutsertaan", "Entries"): [fmt.number(v, lang) for v in sizes.jumlah],
+            t("Bagian dari babak sebelumnya", "Share of the round before"): [
+                fmt.percent(v, lang) for v in sizes.bagian
+            ],
+            t("Sumber", "Source"): sizes.sumber,
+        }
+    )
+    charts.table_block(
+        shown,
+        f"kompetisi_ukuran_{key}_{ajang}",
+        lang,
+        key=f"kompetisi_ukuran_{key}_{ajang}",
+        expanded=True,
+        full=lambda: sizes,
+    )
+
+
+def _never_block(ctx: Ctx, ajang: str, region: str | None, key: str) -> None:
+    t, lang = ctx.t, ctx.lang
+    never = q.never_passed(ajang)
+    st.subheader(f"{q.NEVER.name(lang)}: {label('ajang', ajang, lang)}")
+    st.caption(q.NEVER.definition(lang))
+    count = t(
+        f"Secara nasional: {fmt.number(len(never), lang)} wilayah.",
+        f"Nationally: {fmt.number(len(never), lang)} regions.",
+    )
+    own = [c for c in ([region] if region else ctx.viewer.wilayah) if c and access.sees(ctx.viewer, c)]
+    mine = never[never.kode_wilayah.isin(own)]
+    if region or ctx.viewer.role == "daerah":
+        if len(mine):
+            names = ", ".join(mine.nama)
+            st.markdown(
+                count
+                + " "
+                + t(
+                    f"Termasuk di dalamnya: **{fmt.md(names)}** ({fmt.number(int(mine.keikutsertaan.sum()), lang)} "
+                    "keikutsertaan, tak satu pun lolos babak pertama).",
+                    f"Among them: **{fmt.md(names)}** ({fmt.number(int(mine.keikutsertaan.sum()), lang)} entries, "
+                    "none past the first round).",
+                )
+            )
+        else:
+            st.markdown(count + " " + t("Wilayah ini tidak termasuk.", "This region is not one of them."))
+    if not ctx.viewer.national or region:
+        return
+    st.markdown(count)
+    if len(never):
+        charts.table_block(
+            never.rename(
+                columns={
+                    "kode_wilayah": t("Kode", "Code"),
+                    "nama": t("Wilayah", "Region"),
+                    "nama_provinsi": t("Provinsi", "Province"),
+                    "keikutsertaan": t("Keikutsertaan", "Entries"),
+                    "dari": t("Dari tahun", "From"),
+                    "sampai": t("Sampai tahun", "To"),
+                }
+            ),
+            f"kompetisi_tanpa_lolos_{ajang}",
+            lang,
+            key=f"kompetisi_tanpa_lolos_{ajang}",
+            expanded=True,
+        )
+
+
+def _running_block(ctx: Ctx, region: str | None, key: str, whose: str) -> None:
+    t, lang = ctx.t, ctx.lang
+    frame = q.running(ctx, region)
+    groups = {
+        "lolos": t("Pernah lolos sedikitnya satu babak", "Passed at least one round"),
+        "tidak_lolos": t("Ikut, tidak pernah lolos", "Entered, never passed"),
+        "semua": t("Semua yang diterapkan", "Every implemented innovation"),
+    }
+    st.subheader(q.RUNNING.name(lang))
+    st.caption(q.RUNNING.definition(lang))
+    rows, raw = [], []
+    for r in frame.itertuples():
+        for who, prefix in ((whose, ""), (t("Nasional", "National"), "nasional_")):
+            n, stopped = getattr(r, f"{prefix}n"), getattr(r, f"{prefix}berhenti")
+            shares = [getattr(r, f"{prefix}th{y}") for y in q.HORIZONS]
+            rows.append(
+                {
+                    t("Kelompok", "Group"): groups[r.kelompok],
+                    t("Untuk", "For"): who,
+                    t("Inovasi diterapkan", "Innovations implemented"): fmt.number(n, lang),
+                    t("Tercatat berhenti", "Recorded as stopped"): fmt.number(stopped, lang),
+                    **{
+                        t(f"Masih berjalan {y} th", f"Running after {y} yr"): fmt.percent(v, lang)
+                        for y, v in zip(q.HORIZONS, shares, strict=True)
+                    },
+                }
+            )
+            raw.append(
+                {
+                    "kelompok": r.kelompok,
+                    "untuk": who,
+                    "inovasi": n,
+                    "berhenti": stopped,
+                    **{f"masih_berjalan_{y}_tahun": v for y, v in zip(q.HORIZONS, shares, strict=True)},
+                }
+            )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    charts.download(pd.DataFrame(raw), f"kompetisi_bertahan_{key}", lang, f"kompetisi_bertahan_{key}")
+    stopped, updated = domain.JIPPNAS_STOPPED
+    st.caption(
+        q.jippnas(lang)
+        + " "
+        + t(
+            f"Itu {fmt.percent(stopped / updated, lang)} berhenti, {fmt.percent(1 - stopped / updated, lang)} "
+            "masih berjalan saat diperbarui (tanpa batas waktu sejak penerapan, jadi tidak sama persis dengan kolom "
+            "di atas).",
+            f"That is {fmt.percent(stopped / updated, lang)} stopped, {fmt.percent(1 - stopped / updated, lang)} still "
+            "running when updated (at no fixed time since implementation, so not quite the columns above).",
+        )
+    )
+
+
+def region_section(ctx: Ctx, code: str) -> None:
+    """One region's part in the competitions: its entries per year by furthest round, the share that
+    passes each round against the national share, the known national round sizes, whether it enters
+    often and never passes, and whether its awarded innovations keep running."""
+    t = ctx.t
+    st.header(t("Kompetisi inovasi", "Innovation competitions"))
+    if ctx.viewer.role == "publik":
+        st.info(t(*SIGNED_IN))
+        return
+    if not access.sees(ctx.viewer, code):
+        st.info(t("Wilayah ini di luar akses akun Anda.", "This region is outside your account's access."))
+        return
+    _why_not(ctx)
+    ajang = _choose(ctx)
+    if ajang is None:
+        return
+    mine = q.entries(ctx, ajang, code)
+    name = str(mine.nama.iloc[0]) if len(mine) else t("wilayah ini", "this region")
+    _entries_chart(ctx, mine, ajang, code, name)
+    nation = q.national_entries(ajang)
+    stops = q.recorded_stops(nation)
+    _passing_block(ctx, q.passing(mine, ajang, stops), q.passing(nation, ajang), ajang, code, name)
+    _sizes_block(ctx, ajang, code)
+    _never_block(ctx, ajang, code, code)
+    _running_block(ctx, code, code, name)
+
+
+def national_section(ctx: Ctx) -> None:
+    """The competitions across the regions the viewer may see (a region's account: its own) against
+    the national aggregates: entries per region and year, the share passing each round, the known
+    national round sizes, the regions that enter often and never pass (named for national viewers
+    only) and whether awarded innovations keep running."""
+    t, lang = ctx.t, ctx.lang
+    st.header(
+        t(
+            "Kompetisi inovasi: keikutsertaan dan babak yang dilewati",
+            "Innovation competitions: entries and rounds passed",
+        )
+    )
+    if ctx.viewer.role == "publik":
+        st.info(t(*SIGNED_IN))
+        return
+    _why_not(ctx)
+    ajang = _choose(ctx)
+    if ajang is None:
+        return
+    national = ctx.viewer.national
+    whose = t("wilayah dalam tampilan", "regions in view") if national else t("wilayah Anda", "your regions")
+    mine = q.entries(ctx, ajang)
+    _entries_chart(ctx, mine, ajang, "nasional", whose)
+    wide = q.region_years(mine)
+    if len(wide):
+        st.subheader(t("Keikutsertaan per wilayah dan tahun", "Entries per region and year"))
+        st.caption(
+            q.ENTRIES.definition(lang)
+            + " "
+            + (
+                ""
+                if national
+                else t(
+                    "Akun daerah melihat wilayahnya sendiri; baris terakhir adalah jumlah nasional.",
+                    "A region's account sees its own regions; the last row is the national total.",
+                )
+            )
+        )
+        if not national:
+            total = q.region_years(q.national_entries(ajang)).drop(columns=["kode_wilayah", "nama"]).sum()
+            wide = pd.concat(
+                [
+                    wide,
+                    pd.DataFrame([{"kode_wilayah": "", "nama": t("Seluruh Indonesia", "All of Indonesia"), **total}]),
+                ],
+                ignore_index=True,
+            ).fillna(0)
+        shown = wide.rename(
+            columns={"kode_wilayah": t("Kode", "Code"), "nama": t("Wilayah", "Region"), "jumlah": t("Jumlah", "Total")}
+        )
+        shown.columns = [str(c) for c in shown.columns]
+        charts.table_block(shown, f"kompetisi_wilayah_{ajang}", lang, key=f"kompetisi_wilayah_{ajang}")
+    nation = q.national_entries(ajang)
+    own = None if national and not ctx.filters.provinsi else q.passing(mine, ajang, q.recorded_stops(nation))
+    _passing_block(ctx, own, q.passing(nation, ajang), ajang, "nasional", whose)
+    _sizes_block(ctx, ajang, "nasional")
+    _never_block(ctx, ajang, None, "nasional")
+    _running_block(ctx, None, "nasional", whose)

@@ -125,6 +125,7 @@ class Tab:
     def __init__(self, browser, base: str, account: str | None):
         self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
         self.page = self.context.new_page()
+        self.page.set_default_timeout(120_000)  # a loaded machine: slow is a figure, not a failure
         self.base, self.received, self.finished = base, 0, 0
         self.page.on("websocket", lambda ws: ws.on("framereceived", self._count))
         self.page.goto(base + "/")

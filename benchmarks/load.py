@@ -885,6 +885,20 @@ def report(r: dict) -> str:
     return "\n".join(out)
 
 
+
+def run_async(coro):
+    """``asyncio.run(coro)``, also when this thread already runs an event loop (Playwright's sync API
+    keeps one in the test session's main thread): then the coroutine runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.splitlines()[0])
     p.add_argument("--url", default="http://127.0.0.1:8501", help="the dashboard (or its balancer), loopback only")
@@ -917,7 +931,7 @@ def main(argv: list[str] | None = None) -> int:
     pids = [int(x) for item in args.pid for x in str(item).replace(",", " ").split()]
     if args.verify_browser:
         try:
-            checked = asyncio.run(
+            checked = run_async(
                 verify_browser(args.url, args.page, args.query, filters, args.verify_browser, args.timeout)
             )
         except (ValueError, LoadError, OSError) as exc:
@@ -933,7 +947,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0 if same else 1
     try:
-        result = asyncio.run(
+        result = run_async(
             crowd(
                 args.url,
                 args.page,

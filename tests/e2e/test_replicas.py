@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.load import LoadError, Tab
+from benchmarks.load import LoadError, Tab, run_async
 from conftest import INOVASI_HEADER, ROOT, inovasi_row, write_csv
 from tests.e2e.conftest import _etl, _free_port
 
@@ -180,7 +180,7 @@ async def journey(b: dict) -> dict:
 
 
 def test_two_replicas_share_sessions_a_publish_and_survive_losing_one(balancer):
-    r = asyncio.run(journey(balancer))
+    r = run_async(journey(balancer))  # the session's Playwright loop may run in this thread
     assert set(r["replica_of"]) == {"r1", "r2"}, r["replica_of"]  # the balancer spread the sessions
     assert not r["errors"], r["errors"][:3]
     assert all(n > 0 for n in r["busy_runs"])

@@ -158,6 +158,20 @@ def present_not_updated(frame: pd.DataFrame, ctx: Ctx) -> pd.DataFrame:
     return frame[list(columns)].rename(columns=columns)
 
 
+def _freshness_caption(ctx: Ctx, latest, since: bool) -> None:
+    """The freshness figures' definitions and the data's latest date (and, with ``since``, the day
+    before which a running record counts as not updated), under the list and the per-region table."""
+    t, lang = ctx.t, ctx.lang
+    when = f"{segar.LATEST.name(lang)}: {fmt.date(latest, lang)}"
+    if since:
+        before = fmt.date(segar.stale_before(latest), lang)
+        when += t(f"; tanpa laporan sejak sebelum {before}", f"; no report since before {before}")
+    st.caption(
+        f"{segar.NOT_UPDATED.definition(lang)} {segar.LAST_REPORTED.definition(lang)} {when}.",
+        help=segar.LATEST.definition(lang),
+    )
+
+
 def not_updated(ctx: Ctx) -> None:
     """The innovations in trial or implementation with no report for a year, in the viewer's own scope."""
     t, lang = ctx.t, ctx.lang
@@ -171,19 +185,7 @@ def not_updated(ctx: Ctx) -> None:
             f"Not updated: running but unreported for {segar.STALE_MONTHS} months",
         )
     )
-    st.caption(
-        segar.NOT_UPDATED.definition(lang)
-        + " "
-        + segar.LAST_REPORTED.definition(lang)
-        + " "
-        + t(
-            f"{segar.LATEST.name(lang)}: {fmt.date(latest, lang)}; tanpa laporan sejak sebelum "
-            f"{fmt.date(segar.stale_before(latest), lang)}.",
-            f"{segar.LATEST.name(lang)}: {fmt.date(latest, lang)}; no report since before "
-            f"{fmt.date(segar.stale_before(latest), lang)}.",
-        ),
-        help=segar.LATEST.definition(lang),
-    )
+    _freshness_caption(ctx, latest, since=True)
     c1, c2 = st.columns(2)
     c1.metric(segar.NOT_UPDATED.name(lang), fmt.number(n, lang), help=segar.NOT_UPDATED.definition(lang))
     c2.metric(
@@ -441,17 +443,7 @@ def freshness_by_region(ctx: Ctx, cluster: str) -> None:
             f"Data freshness: {segar.NOT_UPDATED.name(lang).lower()} by region",
         )
     )
-    st.caption(
-        segar.NOT_UPDATED.definition(lang)
-        + " "
-        + segar.LAST_REPORTED.definition(lang)
-        + " "
-        + t(
-            f"{segar.LATEST.name(lang)}: {fmt.date(latest, lang)}.",
-            f"{segar.LATEST.name(lang)}: {fmt.date(latest, lang)}.",
-        ),
-        help=segar.LATEST.definition(lang),
-    )
+    _freshness_caption(ctx, latest, since=False)
     level = label("tingkat", cluster, lang).lower()
     share = fmt.percent(total.tidak_diperbarui / total.berjalan, lang) if total.berjalan else "–"
     st.markdown(

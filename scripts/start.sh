@@ -11,14 +11,15 @@ for arg in "$@"; do
   if [ "$arg" = "--demo" ]; then demo=1; else args+=("$arg"); fi
 done
 if [ ! -x .venv/bin/streamlit ]; then
-  echo "Pertama kali: memasang paket Python ke .venv (sekitar 1–2 menit) / first start: installing Python packages into .venv (1–2 minutes) ..."
+  echo "Pertama kali: lingkungan Python, paket, lalu data contoh / first start: Python environment, packages, then the sample data."
 fi
 bash scripts/setup.sh requirements.txt
 export INOVASI_DATA_DIR="${INOVASI_DATA_DIR:-$PWD/data}"
 if [ ! -f "$INOVASI_DATA_DIR/CURRENT" ]; then
-  echo "Membangun data contoh / building the sample database in $INOVASI_DATA_DIR ..."
+  echo "Menulis data contoh / writing the sample batch (invented innovations in real regions) to $INOVASI_DATA_DIR/sampel ..."
   .venv/bin/python -m etl sample --out "$INOVASI_DATA_DIR/sampel"
-  .venv/bin/python -m etl load "$INOVASI_DATA_DIR/sampel" --user contoh >/dev/null
+  echo "Memuat data contoh lewat pemuat / loading the sample through the loader ..."
+  .venv/bin/python -m etl load "$INOVASI_DATA_DIR/sampel" --user contoh | sed 's/^/  /'
 else
   # data built by an older version lacks newer derived tables: rebuild them from the same data
   .venv/bin/python -m etl rebuild --if-needed
@@ -40,5 +41,6 @@ if [ "$demo" = 1 ]; then
     printf '  %-16s %-9s %-6s %s\n' "$1" "$2" "${3:-}" "$pw"
   done
 fi
+echo "Menjalankan dasbor; Streamlit mencetak alamatnya di bawah / starting the dashboard; Streamlit prints its address below."
 echo "Transparansi terbuka untuk umum; masuk di bilah samping / Transparansi is public; sign in in the sidebar."
 exec .venv/bin/streamlit run dashboard.py "${args[@]+"${args[@]}"}"

@@ -139,6 +139,9 @@ class Report:
     snapshot: str | None = None
     load_id: int | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step, for the benchmark
+    # A check's rows against the current snapshot, per table, by the table's key (``compare``):
+    # {"new", "changed", "unchanged", "repeated"}; empty after a load, whose "changed" says what it wrote.
+    compared: dict[str, dict[str, int]] = field(default_factory=dict)
     failed: dict[str, str] | None = None  # {"step", "reason"} when a step failed and nothing was published
 
     @contextlib.contextmanager
@@ -176,6 +179,7 @@ class Report:
             "notices": self.notices,
             "exit_code": self.exit_code,
             "seconds": self.seconds,
+            "compared": self.compared,
         }
 
 
@@ -241,6 +245,8 @@ def _run(report: Report, paths, write: bool, user: str | None, data_dir: Path | 
                     con.execute(f"attach {lit(str(current))} as db (read_only)")
                 batch = validate(con, sheets, has_db=current is not None)
                 batch.notices[:0] = cleaned
+                if not write:
+                    report.compared = compare(con, batch, has_db=current is not None)
                 if current:
                     con.execute("detach db")
             report.tables, report.rejected, report.notices = batch.counts, batch.rejected, batch.notices
@@ -388,6 +394,35 @@ def _accepted_sql(name: str, cols: list[str]) -> str:
     if name == "penghargaan":
         return f"select distinct * from ({base})"
     return base
+
+
+def compare(con, batch: Batch, has_db: bool) -> dict[str, dict[str, int]]:
+    """What loading the batch would do to each table, by the key and the rows ``_upsert`` uses: rows
+    whose key the current data (attached as ``db``) lacks are ``new``, rows whose key it holds with
+    other values ``changed``, rows it holds as they are ``unchanged`` (a re-upload: all of them), and
+    valid rows that a later row of the batch with the same key replaces ``repeated``. The four add up
+    to the table's valid rows. Stage rows derived from ``inovasi.tahap_terkini`` are not counted."""
+    out = {}
+    for name in batch.tables:
+        key = TABLE_BY_NAME[name].key
+        cols = _db_columns(con, name) if has_db else []
+        con.execute(f"create or replace temp table _cmp as {_accepted_sql(name, cols or list(key))}")
+        (total,) = con.execute("select count(*) from _cmp").fetchall()[0]
+        new, unchanged = total, 0
+        if cols and _has_rows(con, name):
+            match = " and ".join(f"d.{k} is not distinct from b.{k}" for k in key)
+            (new,) = con.execute(f"select count(*) from _cmp b anti join db.{name} d on {match}").fetchall()[0]
+            (unchanged,) = con.execute(
+                f"select count(*) from (select * from _cmp intersect select {', '.join(cols)} from db.{name})"
+            ).fetchall()[0]
+        con.execute("drop table _cmp")
+        out[name] = {
+            "new": new,
+            "changed": total - new - unchanged,
+            "unchanged": unchanged,
+            "repeated": batch.counts[name]["loaded"] - total,
+        }
+    return out
 
 
 def _has_rows(con, table: str, where: str = "true") -> bool:

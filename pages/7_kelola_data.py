@@ -95,15 +95,7 @@ def upload_section(ctx: Ctx) -> None:
     t, lang = ctx.t, ctx.lang
     st.subheader(t("2. Unggah laporan", "2. Upload the report"))
     limit = int(settings.get("max_upload_mb"))
-    done = st.session_state.pop("kelola_dimuat", None)
-    if done is not None:  # the load of the previous run, shown after a fresh run of the whole page
-        st.success(
-            t(
-                f"Dimuat sebagai muatan #{done.load_id}. Semua halaman kini memakai data baru.",
-                f"Loaded as load #{done.load_id}. Every page now uses the new data.",
-            )
-        )
-        report_block(ctx, done)
+    last = st.container()  # the previous load's outcome, above the uploader
     files = st.file_uploader(
         t(f"Berkas CSV atau XLSX (paling besar {limit} MB per berkas)", f"CSV or XLSX files (at most {limit} MB each)"),
         type=["csv", "xlsx"],
@@ -111,6 +103,19 @@ def upload_section(ctx: Ctx) -> None:
         # a new key after each load empties the uploader, so the loaded files are not offered again
         key=f"unggah_{st.session_state.get('kelola_muatan', 0)}",
     )
+    if files:  # a new upload: its check replaces the previous load's report
+        st.session_state.pop("kelola_dimuat", None)
+    elif (done := st.session_state.get("kelola_dimuat")) is not None:
+        # Shown after the fresh run of the whole page that followed the load, and kept through the
+        # reruns a download or a choice in the history makes, until the next upload.
+        with last:
+            st.success(
+                t(
+                    f"Dimuat sebagai muatan #{done.load_id}. Semua halaman kini memakai data baru.",
+                    f"Loaded as load #{done.load_id}. Every page now uses the new data.",
+                )
+            )
+            report_block(ctx, done)
     if not files:
         return
     problems = [(f.name, p) for f in files if (p := problem(ctx, f.name, f.getvalue()))]
@@ -136,11 +141,26 @@ def upload_section(ctx: Ctx) -> None:
             return
         st.markdown(t("**Hasil pemeriksaan** (belum dimuat):", "**Check result** (not loaded yet):"))
         report_block(ctx, check)
-        loadable = sum(v["loaded"] for v in check.tables.values())
-        if not loadable or not st.button(
+        total = q.totals(check)
+        if not total["loaded"]:
+            return
+        loaded, new, changed, unchanged, twice = (
+            fmt.number(total[k], lang) for k in ("loaded", "new", "changed", "unchanged", "repeated")
+        )
+        repeated = t(f", {twice} ganda di berkas", f", {twice} repeated in the files") if total["repeated"] else ""
+        if total["unchanged"] == total["loaded"]:
+            st.info(
+                t(
+                    "Semua baris yang lolos sama persis dengan data yang sudah dimuat: memuatnya tidak mengubah apa "
+                    "pun, hanya mencatat muatan di riwayat.",
+                    "Every valid row is exactly as already loaded: loading them changes nothing, it only records "
+                    "a load in the history.",
+                )
+            )
+        if not st.button(
             t(
-                f"Muat {fmt.number(loadable, lang)} baris yang lolos",
-                f"Load the {fmt.number(loadable, lang)} valid rows",
+                f"Muat {loaded} baris ({new} baru, {changed} berubah, {unchanged} tidak berubah{repeated})",
+                f"Load {loaded} rows ({new} new, {changed} changed, {unchanged} unchanged{repeated})",
             ),
             type="primary",
         ):
@@ -160,18 +180,40 @@ def upload_section(ctx: Ctx) -> None:
 def report_block(ctx: Ctx, report: Report) -> None:
     """Rows read, valid and rejected per table, the notices, and every rejected cell."""
     t, lang = ctx.t, ctx.lang
-    counts = pd.DataFrame(
-        [
-            {
-                t("Tabel", "Table"): k,
-                t("Dibaca", "Read"): v["read"],
-                t("Lolos", "Valid"): v["loaded"],
-                t("Ditolak", "Rejected"): v["rejected"],
-            }
-            for k, v in report.tables.items()
-        ]
+    counts = q.counts(report).rename(
+        columns={
+            "tabel": t("Tabel", "Table"),
+            "read": t("Dibaca", "Read"),
+            "loaded": t("Lolos", "Valid"),
+            "rejected": t("Ditolak", "Rejected"),
+            "new": t("Baru", "New"),
+            "changed": t("Berubah", "Changed"),
+            "unchanged": t("Tidak berubah", "Unchanged"),
+            "repeated": t("Ganda di berkas", "Repeated in the files"),
+            "written": t("Ditulis", "Written"),
+        }
     )
     st.dataframe(counts, hide_index=True, width="content")
+    if report.written:
+        note = t(
+            "Ditulis: baris yang baru atau berubah, yang ditambahkan atau diganti oleh muatan ini; baris yang tidak "
+            "berubah dibiarkan.",
+            "Written: the new or changed rows this load added or replaced; unchanged rows were left alone.",
+        )
+        if q.derived(report):
+            derived = fmt.number(q.derived(report), lang)
+            note += " " + t(
+                f"Juga {derived} tahap diturunkan dari tahap_terkini dan tanggalnya.",
+                f"Also {derived} stages derived from tahap_terkini and its dates.",
+            )
+    else:
+        note = t(
+            "Baru, berubah, tidak berubah: baris yang lolos dibandingkan dengan data yang sudah dimuat, menurut kunci "
+            "tabelnya (mis. kode_inovasi).",
+            "New, changed, unchanged: the valid rows compared with the data already loaded, by each table's key "
+            "(e.g. kode_inovasi).",
+        )
+    st.caption(note)
     for notice in report.notices:  # they quote headers and sheet names from the files
         st.text(notice)
     if not report.rejected:
@@ -190,12 +232,20 @@ def report_block(ctx: Ctx, report: Report) -> None:
             "alasan": t("Alasan", "Reason"),
         }
     )
+    n = fmt.number(len(rejected), lang)
     st.error(
         t(
-            f"{fmt.number(len(rejected), lang)} masalah pada baris yang akan ditolak. Perbaiki di berkas lalu "
-            "unggah ulang; memuat ulang berkas yang sama tidak membuat data ganda.",
-            f"{fmt.number(len(rejected), lang)} problems in rows that will be rejected. Fix them in the file and "
-            "upload again; loading the same file again creates no duplicates.",
+            f"{n} masalah pada baris yang ditolak dan tidak dimuat. Perbaiki di berkas lalu unggah ulang; memuat "
+            "ulang berkas yang sama tidak membuat data ganda.",
+            f"{n} problems in rows that were rejected and not loaded. Fix them in the file and upload again; "
+            "loading the same file again creates no duplicates.",
+        )
+        if report.written
+        else t(
+            f"{n} masalah pada baris yang akan ditolak. Perbaiki di berkas lalu unggah ulang; memuat ulang berkas "
+            "yang sama tidak membuat data ganda.",
+            f"{n} problems in rows that will be rejected. Fix them in the file and upload again; loading the same "
+            "file again creates no duplicates.",
         )
     )
     reasons_table(ctx, shown)
@@ -212,13 +262,23 @@ def reasons_table(ctx: Ctx, shown: pd.DataFrame) -> None:
     """The rejected cells, and every distinct reason written out in full beneath them: a grid cell
     cuts a long reason off, and a data officer must be able to read what to fix."""
     reason = ctx.t("Alasan", "Reason")
+    # A row taller than Streamlit's default lets a grid cell wrap its text (over 4rem), as many lines
+    # as the longest reason needs, five at most; a click on a cell shows it whole too.
+    longest = int(shown[reason].fillna("").str.len().max() or 0)
+    lines = min(5, -(-longest // 60))
     st.dataframe(
-        shown, hide_index=True, width="stretch", column_config={reason: st.column_config.TextColumn(width="large")}
+        shown,
+        hide_index=True,
+        width="stretch",
+        row_height=24 + 21 * lines if lines > 1 else None,
+        column_config={reason: st.column_config.TextColumn(width="large")},
     )
     counts = shown[reason].value_counts(sort=True)
     with st.expander(ctx.t("Alasan selengkapnya", "Reasons in full"), expanded=len(counts) <= 3):
         for text, n in counts.items():  # quoted values from the files: plain text, never Markdown
-            st.text(f"{ctx.t(f'{fmt.number(n, ctx.lang)} baris', f'{fmt.number(n, ctx.lang)} rows')}: {text}")
+            rows = fmt.number(n, ctx.lang)
+            said = ctx.t(f"{rows} baris", f"{rows} row") if n == 1 else ctx.t(f"{rows} baris", f"{rows} rows")
+            st.text(f"{said}: {text}")
 
 
 def history_section(ctx: Ctx) -> None:
@@ -235,10 +295,13 @@ def history_section(ctx: Ctx) -> None:
             t("Oleh", "By"): history.pengguna,
             t("Berkas", "Files"): history.berkas,
             t("Baris dimuat", "Rows loaded"): history.dimuat,
+            t("Baris ditulis", "Rows written"): history.ditulis,
             t("Baris ditolak", "Rows rejected"): history.ditolak,
         }
     )
-    st.dataframe(view, hide_index=True, width="stretch")
+    # the file names may be long: the counts beside them stay in view
+    files = {t("Berkas", "Files"): st.column_config.TextColumn(width="large")}
+    st.dataframe(view, hide_index=True, width="stretch", column_config=files)
     load_id = st.selectbox(
         t("Lihat baris yang ditolak pada muatan", "See the rows rejected in load"),
         [int(i) for i in history.id],
@@ -248,19 +311,26 @@ def history_section(ctx: Ctx) -> None:
     if rejected.empty:
         st.caption(t("Tidak ada baris yang ditolak pada muatan ini.", "No rows were rejected in this load."))
         return
-    shown = rejected.drop(columns="alasan_en" if lang == "id" else "alasan").rename(
-        columns={
-            "berkas": t("Berkas", "File"),
-            "lembar": t("Lembar", "Sheet"),
-            "baris": t("Baris", "Row"),
-            "kolom": t("Kolom", "Column"),
-            "nilai": t("Nilai", "Value"),
-            "alasan": "Alasan",
-            "alasan_en": "Reason",
+    shown = pd.DataFrame(
+        {
+            t("Berkas", "File"): rejected.berkas,
+            t("Lembar", "Sheet"): rejected.lembar.fillna("–"),
+            t("Baris", "Row"): rejected.baris,
+            t("Kolom", "Column"): rejected.kolom,
+            t("Nilai", "Value"): rejected.nilai,
+            t("Alasan", "Reason"): rejected.alasan if lang == "id" else rejected.alasan_en,
         }
     )
     reasons_table(ctx, shown)
-    charts.download(shown, f"ditolak_muatan_{load_id}", lang, "hist")  # the headers as shown, not raw names
+    charts.download(  # the headers as shown, not raw names
+        shown,
+        f"ditolak_muatan_{load_id}",
+        lang,
+        "hist",
+        label=t(
+            f"Unduh baris yang ditolak muatan #{load_id} (CSV)", f"Download the rows load #{load_id} rejected (CSV)"
+        ),
+    )
 
 
 main()

@@ -204,77 +204,24 @@ def rewrite(path: Path, pairs: list[dict], skipped: list[str]) -> bool:
         for n in ast.walk(tree)
         if isinstance(n, ast.JoinedStr)
     ]
-    for node in ast.walk(tree):
-        if isinstance(node, ast.IfExp) and (lang_src := lang_test(node.test, src)) is not None:
-            lang_expr, first = lang_src
-            a, b = (node.body, node.orelse) if first == "id" else (node.orelse, node.body)
-            LANG_SRC[0] = lang_expr
-            try:
-                names = {}
-                id_text, id_has = template(a, names)
-                en_text, en_has = template(b, names)
-            except UnsupportedError:
-                continue
-            if names and not (id_has and en_has):
-                if not id_has:
-                    id_text = id_text.replace("{", "{{").replace("}", "}}")
-                if not en_has:
-                    en_text = en_text.replace("{", "{{").replace("}", "}}")
-            here = pos(node.lineno, node.col_offset)
-            q = "'" if any(x < here < y for x, y in fstrings) else '"'
-            kw = kwargs(names)
-            kw = kw.replace('"', "'") if q == "'" else kw
-            context = CONTEXTS.get((id_text, en_text))
-            new = (
-                f"i18n.trc({lang_expr}, {literal(context, q)}, {literal(id_text, q)}{kw})"
-                if context
-                else f"i18n.tr({lang_expr}, {literal(id_text, q)}{kw})"
-            )
-            edits.append((here, pos(node.end_lineno, node.end_col_offset), new))
-            pairs.append(
-                {
-                    "id": id_text,
-                    "en": en_text,
-                    "context": context,
-                    "file": str(path),
-                    "line": node.lineno,
-                    "fmt": bool(names),
-                }
-            )
-            needs_import.add(str(path))
-            continue
-        if not (isinstance(node, ast.Call) and is_t(node.func)):
-            continue
-        if len(node.args) != 2 or node.keywords:
-            skipped.append(f"{path}:{node.lineno}: {ast.unparse(node)[:100]}")
-            continue
-        a, b = node.args
-        fsrc = ast.get_source_segment(src, node.func)
-        LANG_SRC[0] = fsrc[:-2] + ".lang" if fsrc.endswith(".t") else "lang"
-        try:
-            names: dict[str, str] = {}
-            id_text, id_has = template(a, names)
-            en_text, en_has = template(b, names)
-        except UnsupportedError as exc:
-            skipped.append(f"{path}:{node.lineno}: {exc}")
-            continue
+
+    def message(a: ast.expr, b: ast.expr, node: ast.expr, lang_src: str) -> tuple[str, str]:
+        """Record the edit and the pair of one message; returns the call's message and keywords source."""
+        LANG_SRC[0] = lang_src
+        names: dict = {}
+        id_text, id_has = template(a, names)
+        en_text, en_has = template(b, names)
         if names and not (id_has and en_has):
             # one side has placeholders, the other not: escape the plain side's braces
             if not id_has and isinstance(a, ast.Constant):
                 id_text = id_text.replace("{", "{{").replace("}", "}}")
             if not en_has and isinstance(b, ast.Constant):
                 en_text = en_text.replace("{", "{{").replace("}", "}}")
-        func = ast.get_source_segment(src, node.func)
-        kw = kwargs(names)
-        context = CONTEXTS.get((id_text, en_text))
         here = pos(node.lineno, node.col_offset)
-        q = "'" if any(a < here < b for a, b in fstrings) else '"'
+        q = "'" if any(x < here < y for x, y in fstrings) else '"'
+        kw = kwargs(names)
         kw = kw.replace('"', "'") if q == "'" else kw
-        if context:
-            new = f"{func}.tc({literal(context, q)}, {literal(id_text, q)}{kw})"
-        else:
-            new = f"{func}({literal(id_text, q)}{kw})"
-        edits.append((pos(node.lineno, node.col_offset), pos(node.end_lineno, node.end_col_offset), new))
+        context = CONTEXTS.get((id_text, en_text))
         pairs.append(
             {
                 "id": id_text,
@@ -285,6 +232,35 @@ def rewrite(path: Path, pairs: list[dict], skipped: list[str]) -> bool:
                 "fmt": bool(names),
             }
         )
+        args = f"{literal(id_text, q)}{kw}"
+        return (f"{literal(context, q)}, {args}" if context else args), context
+
+    for node in ast.walk(tree):
+        end = None
+        if isinstance(node, ast.IfExp) and (lang_src := lang_test(node.test, src)) is not None:
+            lang_expr, first = lang_src
+            a, b = (node.body, node.orelse) if first == "id" else (node.orelse, node.body)
+            try:
+                args, context = message(a, b, node, lang_expr)
+            except UnsupportedError:
+                continue
+            new = f"i18n.trc({lang_expr}, {args})" if context else f"i18n.tr({lang_expr}, {args})"
+            needs_import.add(str(path))
+        elif isinstance(node, ast.Call) and is_t(node.func):
+            if len(node.args) != 2 or node.keywords:
+                skipped.append(f"{path}:{node.lineno}: {ast.unparse(node)[:100]}")
+                continue
+            func = ast.get_source_segment(src, node.func)
+            try:
+                args, context = message(*node.args, node, func[:-2] + ".lang" if func.endswith(".t") else "lang")
+            except UnsupportedError as exc:
+                skipped.append(f"{path}:{node.lineno}: {exc}")
+                continue
+            new = f"{func}.tc({args})" if context else f"{func}({args})"
+        else:
+            continue
+        end = pos(node.end_lineno, node.end_col_offset)
+        edits.append((pos(node.lineno, node.col_offset), end, new))
     if not edits:
         return False
     edits.sort()

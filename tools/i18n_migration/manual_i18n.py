@@ -4,19 +4,8 @@ import re
 import sys
 from pathlib import Path
 
-failed = []
-
-
-def edit(path, old, new, count=1, regex=False):
-    p = Path(path)
-    s = p.read_text()
-    n = len(re.findall(old, s)) if regex else s.count(old)
-    if n != count:
-        failed.append(f"{path}: expected {count} of {old[:70]!r}, found {n}")
-        return
-    s = re.sub(old, new, s) if regex else s.replace(old, new)
-    p.write_text(s)
-
+sys.path.insert(0, "tools/i18n_migration")
+from manual_i18n_lib import edit, failed  # noqa: E402
 
 LAMBDA = 't = (lambda a, b: a) if lang == "id" else (lambda a, b: b)'
 # --- translators instead of lambdas

@@ -885,7 +885,6 @@ def report(r: dict) -> str:
     return "\n".join(out)
 
 
-
 def run_async(coro):
     """``asyncio.run(coro)``, also when this thread already runs an event loop (Playwright's sync API
     keeps one in the test session's main thread): then the coroutine runs in a thread of its own."""

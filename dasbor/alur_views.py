@@ -46,14 +46,10 @@ def cfd(ctx: Ctx) -> None:
     fig.update_yaxes(title=t("Inovasi (ditumpuk menurut tahap)", "Innovations (stacked by stage)"))
     fig.update_xaxes(tickformat="%b %Y" if lang == "en" else "%m/%Y")
     wide = frame.rename(columns=names)
+    headers = {c: (names.get(c, c),) * 2 for c in frame.columns}  # already in the reader's language
+    shown = fmt.table(frame, lang, {**headers, "periode": ("Periode", "Period")})
     charts.block(
-        q.CFD.name(lang),
-        q.CFD.definition(lang),
-        fig,
-        wide,
-        f"cfd_{grain}",
-        lang,
-        height=440,
+        q.CFD.name(lang), q.CFD.definition(lang), fig, shown, f"cfd_{grain}", lang, height=440, full=lambda: wide
     )
     ctx.not_applied(q.COHORT_IGNORES, *q.COHORT_WHY)
 
@@ -140,7 +136,7 @@ def present_not_updated(frame: pd.DataFrame, ctx: Ctx) -> pd.DataFrame:
     t, lang = ctx.t, ctx.lang
     frame = frame.assign(
         tahap=frame.tahap.map(lambda s: label("tahap", s, lang)),
-        terakhir=pd.to_datetime(frame.terakhir).dt.strftime("%d-%m-%Y"),
+        terakhir=[fmt.date(d, lang) for d in pd.to_datetime(frame.terakhir)],
         sumber=frame.sumber.map(lambda s: SOURCES[s][0 if lang == "id" else 1]),
     )
     columns = {
@@ -413,7 +409,7 @@ def forecast_section(ctx: Ctx) -> None:
         )
         fig.update_xaxes(title=t("Inovasi yang sampai penerapan", "Innovations reaching implementation"))
         fig.update_yaxes(title=t("Bagian percobaan", "Share of trials"), tickformat=".0%")
-        st.plotly_chart(charts.style(fig, 340, lang), config=charts.PLOTLY_CONFIG, key="chart_prakiraan")
+        charts.draw(fig, t("Prakiraan penerapan", "Implementation forecast"), lang, 340, key="chart_prakiraan")
         st.caption(
             t(
                 f"Batang = bagian dari {fmt.number(forecast.TRIALS, lang)} percobaan yang berakhir pada jumlah itu; "
@@ -467,7 +463,7 @@ def freshness_by_region(ctx: Ctx, cluster: str) -> None:
         "bagian": t("Bagian tidak diperbarui", "Share not updated"),
     }
     out = frame.assign(
-        terakhir=pd.to_datetime(frame.terakhir).dt.strftime("%d-%m-%Y").fillna("–"),
+        terakhir=[fmt.date(d, lang) for d in pd.to_datetime(frame.terakhir)],
         bagian=[
             fmt.percent(k / n, lang) if n else "–" for k, n in zip(frame.tidak_diperbarui, frame.berjalan, strict=True)
         ],

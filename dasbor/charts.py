@@ -28,7 +28,10 @@ def stage_colour(code: str) -> str:
     return STAGE_COLOURS.get(code, EXIT_COLOUR)
 
 
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# No Plotly toolbar: its icons cluttered every chart, above all on a phone; zoom by dragging and
+# double-click to reset still work. A chart whose points are picked with a box keeps it (its tool).
+PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False}
+SELECT_CONFIG = {**PLOTLY_CONFIG, "displayModeBar": True, "modeBarButtonsToRemove": ["lasso2d"]}
 
 
 def _inert(value):
@@ -119,20 +122,41 @@ def _numeric(values) -> bool:
     return array.dtype.kind in "iuf"
 
 
+def _years(values) -> bool:
+    """Whole numbers that are calendar years (2014, 2026): written without a thousands separator."""
+    array = np.asarray(values, dtype=float)
+    return bool(array.size) and bool(np.all((array == np.round(array)) & (array >= 1900) & (array <= 2100)))
+
+
 def _number_axes(fig: go.Figure) -> None:
     """Every axis that only numbers are drawn on, and its hover, in the one convention, unless the
-    chart chose a format (a percent, a date). Bar labels that are numbers get thousands separators."""
+    chart chose a format (a percent, a date); an axis of calendar years as plain years (2017, never
+    2.017). Bar labels that are numbers get thousands separators."""
     numeric: dict[str, bool] = {}
+    years: dict[str, bool] = {}
     for trace in fig.data:
         if trace.type not in ("bar", "scatter", "scattergl", "box", "histogram"):
             continue
         for letter in ("x", "y"):
             axis = (getattr(trace, f"{letter}axis", None) or letter).replace(letter, f"{letter}axis", 1)
-            numeric[axis] = numeric.get(axis, True) and _numeric(getattr(trace, letter))
+            values = getattr(trace, letter)
+            numeric[axis] = numeric.get(axis, True) and _numeric(values)
+            years[axis] = years.get(axis, True) and numeric[axis] and _years(values)
     for name, only_numbers in numeric.items():
         axis = fig.layout[name]
         if only_numbers and not axis.tickformat and axis.type in (None, "-", "linear"):
-            axis.update(tickformat=AXIS_NUMBER, hoverformat=axis.hoverformat or HOVER_NUMBER)
+            if years[name]:
+                values = np.concatenate(
+                    [
+                        np.asarray(getattr(t, name[0]), dtype=float)
+                        for t in fig.data
+                        if getattr(t, name[0], None) is not None and t.type != "funnel"
+                    ]
+                )
+                step = {"dtick": 1} if values.size and values.max() - values.min() <= 15 else {}  # never 2014.5
+                axis.update(tickformat="d", hoverformat=axis.hoverformat or "d", **step)
+            else:
+                axis.update(tickformat=AXIS_NUMBER, hoverformat=axis.hoverformat or HOVER_NUMBER)
     for trace in fig.data:
         if trace.type == "bar" and trace.texttemplate is None and _numeric(trace.text):
             trace.texttemplate = "%{text:,~f}"
@@ -219,8 +243,112 @@ def block(
 ) -> None:
     st.subheader(title)
     st.caption(definition)
-    st.plotly_chart(style(fig, height, lang), config=PLOTLY_CONFIG, key=f"chart_{filename}")
+    draw(fig, title, lang, height, key=f"chart_{filename}")
     table_block(frame, filename, lang, key=filename, full=full, total=total)
+
+
+def draw(fig: go.Figure, title: str, lang: str, height: int = 360, key: str | None = None, config=None, **kw):
+    """The chart, styled, with its text alternative under it (``summary``); returns Streamlit's event."""
+    about = summary(fig, title, lang)  # before style(): it escapes the labels for Plotly's HTML
+    event = st.plotly_chart(style(fig, height, lang), config=config or PLOTLY_CONFIG, key=key, **kw)
+    if about:
+        st.caption(about)
+    return event
+
+
+def _value(value, lang: str, axis_format: str | None) -> str:
+    if axis_format and "%" in axis_format:
+        return fmt.percent(value, lang, 1)
+    return fmt.number(value, lang, 0 if float(value).is_integer() or abs(value) >= 100 else 1)
+
+
+def _label(value, lang: str) -> str:
+    if isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "strftime"):
+        stamp = pd.Timestamp(value)
+        return str(stamp.year) if (stamp.month, stamp.day) == (1, 1) else fmt.date(stamp, lang)
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return str(int(value)) if float(value).is_integer() and 1900 <= value <= 2100 else fmt.number(value, lang, 1)
+    return str(value)
+
+
+def _pairs(trace) -> list[tuple[object, float]]:
+    """(label, value) of a bar or funnel trace, whichever way it lies."""
+    across = getattr(trace, "orientation", None) == "h"
+    labels, values = (trace.y, trace.x) if across else (trace.x, trace.y)
+    if labels is None or values is None:
+        return []
+    out = []
+    for name, value in zip(labels, values, strict=False):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            continue
+        if not np.isnan(number):
+            out.append((name, number))
+    return out
+
+
+def summary(fig: go.Figure, title: str, lang: str, top: int = 3) -> str:
+    """The chart in one sentence, for readers who cannot see it (WCAG 1.1.1): what it shows (its title)
+    and its largest values: the largest bars, or each line's last and highest point, or how many points
+    a scatter draws. Empty when the figure holds no trace it can read."""
+    id_ = lang == "id"
+    parts: list[str] = []
+    bars = [t for t in fig.data if t.type in ("bar", "funnel")]
+    lines = [t for t in fig.data if t.type in ("scatter", "scattergl") and "lines" in (t.mode or "lines")]
+    points = [t for t in fig.data if t.type in ("scatter", "scattergl") and t not in lines and t.mode != "text"]
+    if bars:
+        across = getattr(bars[0], "orientation", None) == "h"
+        axis_format = (fig.layout.xaxis if across else fig.layout.yaxis).tickformat
+        stacked = fig.layout.barmode in ("stack", "relative") or len(bars) == 1
+        totals: dict[str, float] = {}
+        for trace in bars if stacked else ():
+            for name, value in _pairs(trace):
+                key = _label(name, lang)
+                totals[key] = totals.get(key, 0.0) + value
+        for trace in () if stacked else bars[:4]:  # bars side by side: each series' own largest
+            pairs = _pairs(trace)
+            if pairs:
+                name, value = max(pairs, key=lambda p: p[1])
+                where = _label(name, lang)
+                largest = _value(value, lang, axis_format)
+                series = f"{trace.name}: " if trace.name else ""
+                parts.append(
+                    f"{series}terbesar {largest} pada {where}" if id_ else f"{series}largest {largest} at {where}"
+                )
+        if totals:
+            ranked = sorted(totals.items(), key=lambda kv: -kv[1])
+            shown = ", ".join(f"{name} ({_value(v, lang, axis_format)})" for name, v in ranked[:top])
+            n = fmt.number(len(ranked), lang)
+            parts.append(f"terbesar dari {n}: {shown}" if id_ else f"largest of {n}: {shown}")
+    for trace in lines[:4]:
+        xs, ys = (() if v is None else v for v in (trace.x, trace.y))
+        pairs = [(x, float(y)) for x, y in zip(xs, ys, strict=False) if _finite(y)]
+        if len(pairs) <= 2:  # a reference line (no change, a forecast's mark) or a before → after pair
+            continue
+        axis_format = fig.layout.yaxis.tickformat
+        (x_last, y_last), (x_top, y_top) = pairs[-1], max(pairs, key=lambda p: p[1])
+        name = f"{trace.name}: " if trace.name else ""
+        last, highest = (_value(y, lang, axis_format) for y in (y_last, y_top))
+        parts.append(
+            f"{name}{last} pada {_label(x_last, lang)}, tertinggi {highest} pada {_label(x_top, lang)}"
+            if id_
+            else f"{name}{last} at {_label(x_last, lang)}, highest {highest} at {_label(x_top, lang)}"
+        )
+    n_points = sum(len(t.x) for t in points if t.x is not None)
+    if n_points:
+        parts.append(f"{fmt.number(n_points, lang)} titik" if id_ else f"{fmt.number(n_points, lang)} points")
+    if not parts:
+        return ""
+    head = "Ringkasan grafik" if id_ else "Chart summary"
+    return f"{head}, {fmt.md(title)}: " + "; ".join(fmt.md(p) for p in parts) + "."
+
+
+def _finite(value) -> bool:
+    try:
+        return bool(np.isfinite(float(value)))
+    except (TypeError, ValueError):
+        return False
 
 
 def hbar(frame: pd.DataFrame, label: str, value: str, text: str | None = None) -> go.Figure:

@@ -76,6 +76,40 @@ def date(value, lang: str = "id") -> str:
     return format_date(value, "d MMM y", locale=_locale(lang))
 
 
+def moment(value, lang: str = "id") -> str:
+    """A date and a time of day as the text says dates (`2 Des 2026 15:48`). The clock takes a colon in
+    both languages: Indonesian's `15.48` would read as a decimal number beside the table's counts."""
+    if _missing(value):
+        return "–"
+    stamp = pd.Timestamp(value)
+    return f"{date(stamp, lang)} {stamp:%H:%M}"
+
+
+def table(
+    frame: pd.DataFrame, lang: str, names: dict[str, tuple[str, str]], digits: int = 1, shares=()
+) -> pd.DataFrame:
+    """A frame as the reader reads it, for a table on screen: the columns of ``names`` only, headed in the
+    reader's language (Indonesian, English); dates as `17 Jul 2014`; fractional numbers with the
+    reader's separators (``shares`` as percentages); whole numbers left as numbers. CSVs keep the raw
+    frame."""
+    out = {}
+    for column, (name_id, name_en) in names.items():
+        values = frame[column]
+        title = name_id if lang == "id" else name_en
+        if column in shares:
+            out[title] = [percent(v, lang, 1) for v in values]
+        elif pd.api.types.is_datetime64_any_dtype(values) or (
+            values.dtype == object and values.map(lambda v: isinstance(v, dt.date)).any()
+        ):
+            out[title] = [date(v, lang) for v in values]
+        elif pd.api.types.is_float_dtype(values):
+            whole = values.dropna().map(float.is_integer).all()
+            out[title] = values.astype("Int64") if whole else [number(v, lang, digits) for v in values]
+        else:
+            out[title] = values
+    return pd.DataFrame(out, index=frame.index)
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 

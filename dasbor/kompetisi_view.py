@@ -26,7 +26,7 @@ def _why_not(ctx: Ctx) -> None:
         "keikutsertaan dicatat per wilayah dan tahun ajang, bukan per usulan, jadi hanya wilayah dan provinsi yang "
         "berlaku (grafik ketahanan di bawah menerapkan semua filter, seperti halaman Dampak).",
         "entries are recorded per region and competition year, not per proposal, so only the region and province "
-        "apply (the survival table below applies every filter, as the Dampak page does).",
+        "apply (the survival table below applies every filter, as the Impact page does).",
     )
 
 

@@ -194,7 +194,7 @@ def header(ctx: Ctx, where: pd.Series) -> None:
         "profil membandingkan wilayah ini dengan seluruh klasternya di Indonesia dan memuat semua usulannya, apa pun "
         "tahapnya sekarang (seperti kohort Perbandingan Wilayah).",
         "the profile compares this region with its whole cluster across Indonesia and holds all its proposals, "
-        "whatever their stage now (as Perbandingan Wilayah's cohort does).",
+        "whatever their stage now (as the cohort of Regions compared does).",
         what=("profil ini", "this profile"),
     )
 
@@ -230,7 +230,7 @@ def spine_section(ctx: Ctx, where: pd.Series) -> pd.DataFrame:
         )
     else:
         st.caption(about)
-        st.plotly_chart(charts.style(fig, spine.height(rows), lang), config=charts.PLOTLY_CONFIG, key="chart_spine")
+        charts.draw(fig, q.SPINE.name(lang), lang, spine.height(rows), key="chart_spine")
         st.dataframe(shown, hide_index=True, width="stretch")
         charts.download(csv, f"profil_{where.kode}_angka", lang, "profil_spine")
     definitions = "  \n".join(

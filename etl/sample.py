@@ -164,6 +164,8 @@ def build(innovations: int = 3000, seed: int = 2017) -> dict[str, pd.DataFrame]:
     reached = stages.pivot_table(index="i", columns="tahap", values="hari", aggfunc="max")
     # One in ten regions reports as the Kemendagri app exports: current stage and dates, no history.
     export_style = rng.random(len(regs)) < 0.1
+    # The seed regions report their whole stage history: their demo accounts show every Alur chart.
+    export_style[[index[code] for code in SEED_REGIONS]] = False
     exported = export_style[region]
 
     inovasi = pd.DataFrame(

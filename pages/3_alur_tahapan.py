@@ -40,7 +40,7 @@ def present_stuck(frame: pd.DataFrame, ctx) -> pd.DataFrame:
     t, lang = ctx.t, ctx.lang
     frame = frame.assign(
         tahap=frame.tahap.map(lambda s: label("tahap", s, lang)),
-        tanggal_tahap=frame.tanggal_tahap.dt.strftime("%d-%m-%Y"),
+        tanggal_tahap=[fmt.date(d, lang) for d in frame.tanggal_tahap],
     )
     columns = {
         "nama_inovasi": t("Inovasi", "Innovation"),
@@ -128,7 +128,7 @@ def implemented_section(ctx) -> None:
     )
 
     def present(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.assign(tanggal_penerapan=frame.tanggal_penerapan.dt.strftime("%d-%m-%Y"))
+        frame = frame.assign(tanggal_penerapan=[fmt.date(d, lang) for d in frame.tanggal_penerapan])
         columns = {
             "nama_inovasi": t("Inovasi", "Innovation"),
             "hari_sejak_penerapan": t("Hari sejak penerapan", "Days since implementation"),
@@ -279,7 +279,16 @@ def cycle_section(ctx, view, start, end, snapshot) -> None:
             f"{q.CYCLE.name(lang)} {span}",
             q.CYCLE.definition(lang) + few,
             fig,
-            cycles.drop(columns="kode_inovasi"),
+            fmt.table(
+                cycles,
+                lang,
+                {
+                    "nama_inovasi": ("Inovasi", "Innovation"),
+                    "perangkat_daerah": ("Perangkat daerah", "Agency"),
+                    "selesai": (f"Selesai ({lbl(end)})", f"Finished ({lbl(end)})"),
+                    "hari": ("Lama siklus (hari)", "Cycle time (days)"),
+                },
+            ),
             f"siklus_{start}_{end}",
             lang,
             height=420,
@@ -334,9 +343,12 @@ def wip_section(ctx, view, start, end, snapshot) -> None:
             + t(" Pilih titik untuk melihat inovasinya.", " Select points to see them.")
             + thinned
         )
-        event = st.plotly_chart(
-            charts.style(fig, 440, lang),
-            config=charts.PLOTLY_CONFIG,
+        event = charts.draw(
+            fig,
+            q.WIP.name(lang),
+            lang,
+            440,
+            config=charts.SELECT_CONFIG,  # the box tool picks points
             key="aging",
             on_select="rerun",
             selection_mode=("points", "box"),
@@ -346,20 +358,43 @@ def wip_section(ctx, view, start, end, snapshot) -> None:
             for p in (event.selection.points if event and event.selection else [])
             if p.get("customdata")
         ]
+        wip_names = {
+            "kode_inovasi": ("Kode", "Code"),
+            "nama_inovasi": ("Inovasi", "Innovation"),
+            "perangkat_daerah": ("Perangkat daerah", "Agency"),
+            "wilayah": ("Wilayah", "Region"),
+            "tahap_label": ("Tahap terkini", "Current stage"),
+            "umur": ("Umur sejak mulai (hari)", "Age since start (days)"),
+            "pita": ("Pita umur", "Age band"),
+        }
         if picked:
             st.dataframe(
-                wip[wip.kode_inovasi.isin(picked)].drop(columns=["tahap", "pita", "pita_no"]),
+                fmt.table(
+                    wip[wip.kode_inovasi.isin(picked)], lang, {k: v for k, v in wip_names.items() if k != "pita"}
+                ),
                 hide_index=True,
                 width="stretch",
             )
         charts.table_block(
-            wip.drop(columns=["tahap", "pita_no"]),
+            fmt.table(wip, lang, wip_names),
             f"umur_wip_{start}_{end}",
             lang,
             key="wip",
             total=n_wip,
             full=lambda: q.aging(ctx.filters, ctx.viewer, start, end, snapshot),
         )
+
+
+def flow_names(flow, start: str, end: str) -> dict[str, tuple[str, str]]:
+    """Headers of the throughput table, yearly (``tahun``) or monthly (``bulan``, with its moving average)."""
+    names = {
+        "tahun": ("Tahun", "Year"),
+        "bulan": ("Bulan", "Month"),
+        "masuk": (f"Masuk ({start})", f"Arrived ({start})"),
+        "selesai": (f"Selesai ({end})", f"Finished ({end})"),
+        "rata3": ("Rata-rata bergerak 3 bulan", "3-month moving average"),
+    }
+    return {k: v for k, v in names.items() if k in flow.columns}
 
 
 def throughput_section(ctx, start, end) -> None:
@@ -392,9 +427,10 @@ def throughput_section(ctx, start, end) -> None:
             )
             + q.THROUGHPUT_YEARLY.definition(lang),
             fig,
-            flow,
+            fmt.table(flow, lang, flow_names(flow, lbl(start), lbl(end))),
             f"throughput_tahunan_{start}_{end}",
             lang,
+            full=lambda: flow,
         )
     elif not flow.empty:
         fig = go.Figure()
@@ -420,9 +456,10 @@ def throughput_section(ctx, start, end) -> None:
             q.THROUGHPUT.name(lang),
             q.THROUGHPUT.definition(lang),
             fig,
-            flow,
+            fmt.table(flow, lang, flow_names(flow, lbl(start), lbl(end))),
             f"throughput_{start}_{end}",
             lang,
+            full=lambda: flow,
         )
 
 

@@ -216,9 +216,19 @@ def main() -> None:
             )
             + thinned,
             fig,
-            points,
+            fmt.table(
+                points,
+                lang,
+                {
+                    "nama_inovasi": ("Inovasi", "Innovation"),
+                    "ikm_sebelum": ("IKM sebelum", "IKM before"),
+                    "ikm_sesudah": ("IKM sesudah", "IKM after"),
+                    "responden": ("Responden", "Respondents"),
+                },
+            ),
             "ikm",
             lang,
+            full=lambda: points,
             height=460,
         )
 
@@ -234,6 +244,7 @@ def main() -> None:
                 showlegend=False,
             )
         )
+        survival = pd.DataFrame({"tahun": times / 365.25, "masih_berjalan": surv})
         fig.update_xaxes(title=t("Tahun sejak penerapan", "Years since implementation"))
         fig.update_yaxes(
             title=t("Bagian yang masih berjalan", "Share still running"), tickformat=".0%", range=[0, 1.02]
@@ -246,9 +257,19 @@ def main() -> None:
                 f" {fmt.number(n_life, lang)} innovations, {fmt.number(stopped, lang)} of them recorded as stopped.",
             ),
             fig,
-            pd.DataFrame({"tahun": times / 365.25, "masih_berjalan": surv}),
+            fmt.table(
+                survival,
+                lang,
+                {
+                    "tahun": ("Tahun sejak penerapan", "Years since implementation"),
+                    "masih_berjalan": ("Bagian yang masih berjalan", "Share still running"),
+                },
+                digits=2,
+                shares=("masih_berjalan",),
+            ),
             "ketahanan",
             lang,
+            full=lambda: survival,
         )
 
 

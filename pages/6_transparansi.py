@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dasbor import charts, data, fmt, maps, urlstate
+from dasbor import charts, data, fmt, maps, publik_view, urlstate
 from dasbor.frame import page
 from dasbor.i18n import label
 from dasbor.queries import common
@@ -17,6 +17,7 @@ from dasbor.queries import publik as q
 
 def main() -> None:
     ctx = page("transparansi")
+    publik_view.style()  # compact figures and cards on a phone
     st.markdown(q.intro(ctx.lang))
     proposals_section(ctx)
     st.subheader(ctx.t("Inovasi publik", "Public innovations"))
@@ -57,7 +58,7 @@ def proposals_section(ctx) -> None:
     """All proposals, counts only, as the sum of their disjoint parts."""
     st.subheader(ctx.t("Usulan dari daerah (hanya angka)", "Proposals from the regions (counts only)"))
     total = q.totals(ctx.filters)
-    cols = st.columns(5)
+    cols = st.container(key=publik_view.FIGURES[0]).columns(5)
     for col, key in zip(cols, ("usulan", "belum_ditetapkan", "tidak_layak", "dihentikan", "ditetapkan"), strict=True):
         card(ctx, col, key, int(total[key]))
     st.caption(q.breakdown(total, int(q.counts(ctx.filters).publik), ctx.lang))
@@ -65,7 +66,7 @@ def proposals_section(ctx) -> None:
 
 def public_cards(ctx, found: pd.Series, search: str) -> None:
     """The public innovations: as many as the list and the CSV below hold."""
-    cols = st.columns(5)
+    cols = st.container(key=publik_view.FIGURES[1]).columns(5)
     for col, key in zip(cols[:2], ("publik", "diterapkan"), strict=True):
         card(ctx, col, key, int(found[key]), q.undated(found, key, ctx.lang))
     if search.strip():
@@ -102,7 +103,8 @@ def list_section(ctx, search: str) -> None:
             t(
                 f"Menampilkan {fmt.number(len(found), lang)} terbaru dari {fmt.number(n_public, lang)}; CSV di bawah "
                 "memuat semuanya.",
-                f"Showing the newest {len(found):,} of {n_public:,}; the CSV below holds them all.",
+                f"Showing the newest {fmt.number(len(found), lang)} of {fmt.number(n_public, lang)}; the CSV below "
+                "holds them all.",
             )
         )
     no_date = t("tidak tercatat", "not recorded")
@@ -120,7 +122,10 @@ def list_section(ctx, search: str) -> None:
             ],
         }
     )
-    picked = st.dataframe(
+    with st.container(key=publik_view.CARDS):  # on a phone, instead of the wide table
+        st.html(publik_view.cards(found, lang))
+        st.caption(publik_view.cards_note(len(found), n_public, lang))
+    picked = st.container(key=publik_view.TABLE).dataframe(
         shown,
         hide_index=True,
         width="stretch",

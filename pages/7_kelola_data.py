@@ -291,7 +291,7 @@ def history_section(ctx: Ctx) -> None:
     view = pd.DataFrame(
         {
             "#": history.id,
-            t("Waktu (UTC)", "Time (UTC)"): [f"{w:%Y-%m-%d %H:%M}" for w in history.waktu],
+            t("Waktu (UTC)", "Time (UTC)"): [fmt.moment(w, lang) for w in history.waktu],
             t("Oleh", "By"): history.pengguna,
             t("Berkas", "Files"): history.berkas,
             t("Baris dimuat", "Rows loaded"): history.dimuat,

@@ -63,3 +63,23 @@ def test_numeric_axes_and_bar_labels_follow_the_reader_convention_and_dates_keep
     share = go.Figure(go.Bar(x=pd.Series([0.2, 0.5]), y=["a", "b"], orientation="h"))
     share.update_xaxes(tickformat=".0%")
     assert charts.style(share).layout.xaxis.tickformat == ".0%"  # a chart's own format is kept
+
+
+def test_an_axis_of_years_reads_as_years_not_thousands():
+    per_year = go.Figure(go.Bar(x=[2014, 2015, 2016], y=[1200, 30, 4]))
+    styled = charts.style(per_year, lang="id")
+    assert styled.layout.xaxis.tickformat == "d" and styled.layout.xaxis.dtick == 1  # 2017, never 2.017 or 2016.5
+    assert styled.layout.yaxis.tickformat == charts.AXIS_NUMBER  # the counts keep their separators
+    months = go.Figure(go.Scatter(x=[1, 2, 3], y=[2014, 2015, 2500]))  # 2500 is no year: a number axis
+    assert charts.style(months).layout.yaxis.tickformat == charts.AXIS_NUMBER
+
+
+def test_the_text_alternative_names_the_largest_values_per_series_or_of_the_stack():
+    side_by_side = go.Figure(
+        [go.Bar(x=[2014, 2015], y=[3, 1200], name="Usulan"), go.Bar(x=[2014, 2015], y=[8, 2], name="Ditetapkan")]
+    )
+    said = charts.summary(side_by_side, "Per tahun", "id").replace("\\", "")  # Markdown escapes dropped
+    assert "Usulan: terbesar 1.200 pada 2015" in said and "Ditetapkan: terbesar 8 pada 2014" in said
+    stacked = go.Figure(side_by_side.data, layout={"barmode": "stack"})
+    assert "largest of 2: 2015 (1,202), 2014 (11)" in charts.summary(stacked, "Per year", "en").replace("\\", "")
+    assert charts.summary(go.Figure(), "Empty", "en") == ""

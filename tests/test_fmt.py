@@ -20,6 +20,7 @@ from dasbor import fmt
         (lambda lang: fmt.rupiah(1500000, lang), "Rp1.500.000", "IDR1,500,000"),
         (lambda lang: fmt.date("2017-11-22", lang), "22 Nov 2017", "22 Nov 2017"),
         (lambda lang: fmt.date(dt.datetime(2024, 8, 17, 9, 30), lang), "17 Agu 2024", "17 Aug 2024"),
+        (lambda lang: fmt.moment(dt.datetime(2026, 12, 2, 15, 48), lang), "2 Des 2026 15:48", "2 Dec 2026 15:48"),
     ],
 )
 def test_each_language_formats_in_its_own_convention(call, id_text, en_text):
@@ -28,4 +29,4 @@ def test_each_language_formats_in_its_own_convention(call, id_text, en_text):
 
 @pytest.mark.parametrize("missing", [None, float("nan"), pd.NA, pd.NaT])
 def test_missing_values_show_a_dash(missing):
-    assert fmt.number(missing) == fmt.percent(missing) == fmt.rupiah(missing) == fmt.date(missing) == "–"
+    assert fmt.number(missing) == fmt.percent(missing) == fmt.rupiah(missing) == fmt.date(missing) == fmt.moment(missing) == "–"

@@ -96,7 +96,7 @@ RUNNING = define(
         "untuk inovasi yang pernah lolos sedikitnya satu babak sebuah ajang, yang ikut tetapi tidak pernah lolos, dan "
         "semua inovasi yang diterapkan. – bila tak satu pun diikuti selama itu. Nasional = semua wilayah dengan filter "
         "yang sama. Bukti: dilaporkan sendiri.",
-        "Share of innovations still running 1, 2 and 3 years after implementation, by the Dampak page's survival "
+        "Share of innovations still running 1, 2 and 3 years after implementation, by the Impact page's survival "
         "definition (a Kaplan–Meier curve: those recorded as stopped stop, those still running count up to today), for "
         "innovations that passed at least one round of a competition, those that entered and never passed, and every "
         "implemented innovation. – when none was followed that long. National = every region under the same filters. "

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import charts, domain, fmt, forecast, urlstate
+from dasbor import charts, domain, fmt, forecast, i18n, urlstate
 from dasbor.frame import Ctx
 from dasbor.i18n import label
 from dasbor.queries import alur as q
@@ -18,18 +18,18 @@ def cfd(ctx: Ctx) -> None:
     t, lang = ctx.t, ctx.lang
     grain = urlstate.choice(
         "cfd",
-        t("Satuan waktu diagram alir kumulatif", "Cumulative flow diagram by"),
+        t("Satuan waktu diagram alir kumulatif"),
         ("month", "week"),
         widget="radio",
         horizontal=True,
-        format_func=lambda g: t("Bulan", "Month") if g == "month" else t("Minggu", "Week"),
+        format_func=lambda g: t("Bulan") if g == "month" else t("Minggu"),
     )
     frame = q.cfd(ctx, grain)
     if frame.empty:
         return
     fig = go.Figure()
     names = {code: label("tahap", code, lang) for code in domain.FLOW}
-    names[q.EXITED] = t("Keluar (tidak layak / dihentikan)", "Left (not feasible / stopped)")
+    names[q.EXITED] = t("Keluar (tidak layak / dihentikan)")
     # Stacked from the bottom: those that left, then the last stage up to the first, so each band
     # sits in its stage's own colour and the stack's top is every proposal that had arrived.
     for band in (q.EXITED, *reversed(domain.FLOW)):
@@ -43,8 +43,8 @@ def cfd(ctx: Ctx) -> None:
             stackgroup="cfd",
         )
     fig.update_layout(legend={"traceorder": "reversed"})
-    fig.update_yaxes(title=t("Inovasi (ditumpuk menurut tahap)", "Innovations (stacked by stage)"))
-    fig.update_xaxes(tickformat="%b %Y" if lang == "en" else "%m/%Y")
+    fig.update_yaxes(title=t("Inovasi (ditumpuk menurut tahap)"))
+    fig.update_xaxes(tickformat=i18n.tr(lang, "%m/%Y"))
     wide = frame.rename(columns=names)
     headers = {c: (names.get(c, c),) * 2 for c in frame.columns}  # already in the reader's language
     shown = fmt.table(frame, lang, {**headers, "periode": ("Periode", "Period")})
@@ -60,16 +60,16 @@ def waits(ctx: Ctx) -> None:
     left, right = st.columns(2)
     group = urlstate.choice(
         "menurut",
-        t("Menurut", "By"),
+        t("Menurut"),
         ("perangkat_daerah", "wilayah"),
         widget="radio",
         target=left,
         horizontal=True,
-        format_func=lambda g: t("Perangkat daerah", "Agency") if g == "perangkat_daerah" else t("Wilayah", "Region"),
+        format_func=lambda g: t("Perangkat daerah") if g == "perangkat_daerah" else t("Wilayah"),
     )
     stage = urlstate.choice(
         "tunggu",
-        t("Tahap", "Stage"),
+        t("Tahap"),
         domain.OPEN,
         default="kajian",
         target=right,
@@ -78,12 +78,7 @@ def waits(ctx: Ctx) -> None:
     frame = q.waits_by(ctx, group, stage)
     enough = frame[frame.n >= 5].head(25)
     if enough.empty:
-        st.info(
-            t(
-                "Belum cukup perpindahan (minimal 5 per kelompok) untuk tahap ini.",
-                "Not enough moves yet (at least 5 per group) for this stage.",
-            )
-        )
+        st.info(t("Belum cukup perpindahan (minimal 5 per kelompok) untuk tahap ini."))
         return
     ordered = enough.sort_values("median")
     fig = go.Figure()
@@ -103,16 +98,13 @@ def waits(ctx: Ctx) -> None:
         x=ordered.p85,
         y=ordered.kelompok,
         mode="markers",
-        name=t("Persentil 85", "85th percentile"),
+        name=t("Persentil 85"),
         marker={"symbol": "line-ns-open", "size": 16, "color": "#000", "line": {"width": 2}},
     )
     fig.update_yaxes(automargin=True)
-    fig.update_xaxes(title=t("Hari", "Days"))
+    fig.update_xaxes(title=t("Hari"))
     charts.block(
-        t(
-            f"Tunggu di tahap {label('tahap', stage, lang).lower()}",
-            f"Waiting in {label('tahap', stage, lang).lower()}",
-        ),
+        t("Tunggu di tahap {lower}", lower=label("tahap", stage, lang).lower()),
         q.WAITS.definition(lang),
         fig,
         frame,
@@ -140,16 +132,14 @@ def present_not_updated(frame: pd.DataFrame, ctx: Ctx) -> pd.DataFrame:
         sumber=frame.sumber.map(lambda s: SOURCES[s][0 if lang == "id" else 1]),
     )
     columns = {
-        "nama_inovasi": t("Inovasi", "Innovation"),
-        "tahap": t("Tahap", "Stage"),
+        "nama_inovasi": t("Inovasi"),
+        "tahap": t("Tahap"),
         "terakhir": segar.LAST_REPORTED.name(lang),
-        "hari": t(
-            "Hari tanpa laporan (sampai tanggal data terbaru)", "Days without a report (to the data's latest date)"
-        ),
-        "sumber": t("Laporan terakhir berupa", "Last report was a"),
-        "perangkat_daerah": t("Perangkat daerah", "Agency"),
-        "wilayah": t("Wilayah", "Region"),
-        "kode_inovasi": t("Kode", "Code"),
+        "hari": t("Hari tanpa laporan (sampai tanggal data terbaru)"),
+        "sumber": t("Laporan terakhir berupa"),
+        "perangkat_daerah": t("Perangkat daerah"),
+        "wilayah": t("Wilayah"),
+        "kode_inovasi": t("Kode"),
     }
     return frame[list(columns)].rename(columns=columns)
 
@@ -161,7 +151,7 @@ def _freshness_caption(ctx: Ctx, latest, since: bool) -> None:
     when = f"{segar.LATEST.name(lang)}: {fmt.date(latest, lang)}"
     if since:
         before = fmt.date(segar.stale_before(latest), lang)
-        when += t(f"; tanpa laporan sejak sebelum {before}", f"; no report since before {before}")
+        when += t("; tanpa laporan sejak sebelum {before}", before=before)
     st.caption(
         f"{segar.NOT_UPDATED.definition(lang)} {segar.LAST_REPORTED.definition(lang)} {when}.",
         help=segar.LATEST.definition(lang),
@@ -176,30 +166,25 @@ def not_updated(ctx: Ctx) -> None:
         return
     rows, n, running = segar.not_updated(ctx.filters, ctx.viewer, latest, NOT_UPDATED_SHOWN)
     st.subheader(
-        t(
-            f"Tidak diperbarui: berjalan tetapi tanpa laporan {segar.STALE_MONTHS} bulan",
-            f"Not updated: running but unreported for {segar.STALE_MONTHS} months",
-        )
+        t("Tidak diperbarui: berjalan tetapi tanpa laporan {stale_months} bulan", stale_months=segar.STALE_MONTHS)
     )
     _freshness_caption(ctx, latest, since=True)
     c1, c2 = st.columns(2)
     c1.metric(segar.NOT_UPDATED.name(lang), fmt.number(n, lang), help=segar.NOT_UPDATED.definition(lang))
     c2.metric(
-        t("Dari yang sedang uji coba atau penerapan", "Of those in trial or implementation"),
+        t("Dari yang sedang uji coba atau penerapan"),
         fmt.percent(n / running, lang) if running else "–",
         help=t(
-            f"{fmt.number(n, lang)} dari {fmt.number(running, lang)} inovasi yang tahap terkininya uji coba atau "
-            "penerapan.",
-            f"{fmt.number(n, lang)} of {fmt.number(running, lang)} innovations whose current stage is trial or "
-            "implementation.",
+            "{number_n} dari {number_running} inovasi yang tahap terkininya uji coba atau penerapan.",
+            number_n=fmt.number(n, lang),
+            number_running=fmt.number(running, lang),
         ),
     )
     if not n:
         st.success(
             t(
-                f"Setiap inovasi yang sedang uji coba atau penerapan punya laporan dalam {segar.STALE_MONTHS} bulan "
-                "terakhir.",
-                f"Every innovation in trial or implementation has a report in the last {segar.STALE_MONTHS} months.",
+                "Setiap inovasi yang sedang uji coba atau penerapan punya laporan dalam {stale_months} bulan terakhir.",
+                stale_months=segar.STALE_MONTHS,
             )
         )
         return
@@ -207,9 +192,9 @@ def not_updated(ctx: Ctx) -> None:
     if n > len(shown):
         st.caption(
             t(
-                f"Menampilkan {len(shown)} yang paling lama tanpa laporan dari {fmt.number(n, lang)}; CSV memuat "
-                "semuanya.",
-                f"Showing the {len(shown)} longest without a report of {fmt.number(n, lang)}; the CSV holds them all.",
+                "Menampilkan {len_shown} yang paling lama tanpa laporan dari {number_n}; CSV memuat semuanya.",
+                len_shown=len(shown),
+                number_n=fmt.number(n, lang),
             )
         )
     st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
@@ -224,7 +209,7 @@ def not_updated(ctx: Ctx) -> None:
 
 def _when_text(value, lang: str) -> str:
     if value is None:
-        return "> 10 tahun" if lang == "id" else "> 10 years"
+        return i18n.tr(lang, "> 10 tahun")
     return fmt.date(value, lang)
 
 
@@ -232,35 +217,31 @@ def _short(f: forecast.Forecast, ctx: Ctx) -> str:
     """Why a forecast is not drawn, in one sentence."""
     t, lang = ctx.t, ctx.lang
     if f.open == 0:
-        return t("Tidak ada usulan terbuka: tidak ada yang diprakirakan.", "No open proposals: nothing to forecast.")
+        return t("Tidak ada usulan terbuka: tidak ada yang diprakirakan.")
     h = f.history
     weeks, active = len(h.weekly), h.active
     return t(
-        f"Riwayat terlalu pendek untuk prakiraan: {fmt.number(active, lang)} minggu dengan penyelesaian dalam "
-        f"{fmt.number(weeks, lang)} minggu riwayat (perlu sekurang-kurangnya {forecast.MIN_ACTIVE_WEEKS} minggu "
-        f"dengan penyelesaian dalam sekurang-kurangnya {forecast.MIN_SPAN_WEEKS} minggu). Dengan penyelesaian "
-        "sesedikit ini, hasil undian hanya akan mengulang kebetulan.",
-        f"The history is too short to forecast from: {fmt.number(active, lang)} {'week' if active == 1 else 'weeks'} "
-        "with a finish in "
-        f"{fmt.number(weeks, lang)} weeks of history (at least {forecast.MIN_ACTIVE_WEEKS} weeks with a finish in at "
-        f"least {forecast.MIN_SPAN_WEEKS} weeks are needed). With so few finishes the draws would only repeat chance.",
+        "Riwayat terlalu pendek untuk prakiraan: {number_active} minggu dengan penyelesaian dalam {number_weeks} minggu riwayat (perlu sekurang-kurangnya {min_active_weeks} minggu dengan penyelesaian dalam sekurang-kurangnya {min_span_weeks} minggu). Dengan penyelesaian sesedikit ini, hasil undian hanya akan mengulang kebetulan.",
+        number_active=fmt.number(active, lang),
+        number_weeks=fmt.number(weeks, lang),
+        min_active_weeks=forecast.MIN_ACTIVE_WEEKS,
+        min_span_weeks=forecast.MIN_SPAN_WEEKS,
     )
 
 
 def _answers(target, f: forecast.Forecast, ctx: Ctx) -> None:
     """The three levels of both answers as cards, each row under its question."""
     t, lang = ctx.t, ctx.lang
-    target.markdown(t(f"Sampai {fmt.date(f.end, lang)}, sekurang-kurangnya:", f"By {fmt.date(f.end, lang)}, at least:"))
+    target.markdown(t("Sampai {date_end}, sekurang-kurangnya:", date_end=fmt.date(f.end, lang)))
     for col, p in zip(target.columns(len(forecast.LEVELS)), forecast.LEVELS, strict=True):
-        col.metric(t(f"{p}% yakin", f"{p}% sure"), fmt.number(f.how_many[p], lang), help=q.HOW_MANY.definition(lang))
+        col.metric(t("{p}% yakin", p=p), fmt.number(f.how_many[p], lang), help=q.HOW_MANY.definition(lang))
     # Dates are too wide for a card in half the page: one line, each level in bold.
-    dates = " · ".join(
-        f"{t(f'{p}% yakin', f'{p}% sure')}: **{fmt.md(_when_text(f.when[p], lang))}**" for p in forecast.LEVELS
-    )
+    dates = " · ".join(f"{t('{p}% yakin', p=p)}: **{fmt.md(_when_text(f.when[p], lang))}**" for p in forecast.LEVELS)
     target.markdown(
         t(
-            f"Semua {fmt.number(f.open, lang)} sampai penerapan paling lambat: {dates}",
-            f"All {fmt.number(f.open, lang)} reach implementation by: {dates}",
+            "Semua {number_open} sampai penerapan paling lambat: {dates}",
+            number_open=fmt.number(f.open, lang),
+            dates=dates,
         ),
         help=q.WHEN.definition(lang),
     )
@@ -270,12 +251,14 @@ def _span(f: forecast.Forecast, ctx: Ctx) -> str:
     t, lang = ctx.t, ctx.lang
     made = f.cut - pd.Timedelta(days=1)
     return t(
-        f"Dibuat pada {fmt.date(made, lang)} dari {fmt.number(len(f.history.weekly), lang)} minggu riwayat "
-        f"(rata-rata {fmt.number(f.history.weekly.mean(), lang, 1)} per minggu); {fmt.number(f.open, lang)} usulan "
-        f"terbuka; sampai {fmt.date(f.end, lang)}: {f.weeks} minggu dan {f.rest_days} hari.",
-        f"Made on {fmt.date(made, lang)} from {fmt.number(len(f.history.weekly), lang)} weeks of history (mean "
-        f"{fmt.number(f.history.weekly.mean(), lang, 1)} a week); {fmt.number(f.open, lang)} open proposals; to "
-        f"{fmt.date(f.end, lang)}: {f.weeks} weeks and {f.rest_days} days.",
+        "Dibuat pada {date_made} dari {number_len_weekly} minggu riwayat (rata-rata {number_mean} per minggu); {number_open} usulan terbuka; sampai {date_end}: {weeks} minggu dan {rest_days} hari.",
+        date_made=fmt.date(made, lang),
+        number_len_weekly=fmt.number(len(f.history.weekly), lang),
+        number_mean=fmt.number(f.history.weekly.mean(), lang, 1),
+        number_open=fmt.number(f.open, lang),
+        date_end=fmt.date(f.end, lang),
+        weeks=f.weeks,
+        rest_days=f.rest_days,
     )
 
 
@@ -286,26 +269,17 @@ def forecast_table(result: dict, ctx: Ctx) -> pd.DataFrame:
     now, then, actual = result["now"], result["then"], result["actual"]
     rows = []
     for p in forecast.LEVELS:
-        row = {t("Tingkat keyakinan", "Confidence"): f"{p}%"}
-        row[t(f"Sampai {fmt.date(now.end, lang)}: sekurang-kurangnya", f"By {fmt.date(now.end, lang)}: at least")] = (
-            now.how_many.get(p)
+        row = {t("Tingkat keyakinan"): f"{p}%"}
+        row[t("Sampai {date_end}: sekurang-kurangnya", date_end=fmt.date(now.end, lang))] = now.how_many.get(p)
+        row[t("Semua usulan terbuka paling lambat")] = _when_text(now.when[p], lang) if now.ready else None
+        row[t("Uji mundur: sampai {date_end} sekurang-kurangnya", date_end=fmt.date(then.end, lang))] = (
+            then.how_many.get(p)
         )
-        row[t("Semua usulan terbuka paling lambat", "All open proposals by")] = (
-            _when_text(now.when[p], lang) if now.ready else None
+        row[t("Uji mundur: yang terjadi")] = actual["by_end"] if then.ready else None
+        row[t("Uji mundur: terpenuhi")] = (
+            (t("ya") if actual["by_end"] >= then.how_many[p] else t("tidak")) if then.ready else None
         )
-        row[
-            t(
-                f"Uji mundur: sampai {fmt.date(then.end, lang)} sekurang-kurangnya",
-                f"Backtest: by {fmt.date(then.end, lang)} at least",
-            )
-        ] = then.how_many.get(p)
-        row[t("Uji mundur: yang terjadi", "Backtest: what happened")] = actual["by_end"] if then.ready else None
-        row[t("Uji mundur: terpenuhi", "Backtest: held")] = (
-            (t("ya", "yes") if actual["by_end"] >= then.how_many[p] else t("tidak", "no")) if then.ready else None
-        )
-        row[t("Uji mundur: semua paling lambat", "Backtest: all by")] = (
-            _when_text(then.when[p], lang) if then.ready else None
-        )
+        row[t("Uji mundur: semua paling lambat")] = _when_text(then.when[p], lang) if then.ready else None
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -320,16 +294,17 @@ def forecast_section(ctx: Ctx) -> None:
     now, then, actual = result["now"], result["then"], result["actual"]
     st.subheader(
         t(
-            f"Prakiraan: berapa usulan terbuka yang sampai penerapan sampai {fmt.date(now.end, lang)}, dan kapan semuanya",
-            f"Forecast: how many open proposals reach implementation by {fmt.date(now.end, lang)}, and when all do",
+            "Prakiraan: berapa usulan terbuka yang sampai penerapan sampai {date_end}, dan kapan semuanya",
+            date_end=fmt.date(now.end, lang),
         )
     )
     st.caption(q.HOW_MANY.definition(lang) + " " + q.WHEN.definition(lang), help=q.OPEN.definition(lang))
     left, right = st.columns(2)
     left.markdown(
         t(
-            f"**Hari ini: {fmt.number(now.open, lang)} {q.OPEN.name(lang).lower()}**",
-            f"**Today: {fmt.number(now.open, lang)} {q.OPEN.name(lang).lower()}**",
+            "**Hari ini: {number_open} {lower}**",
+            number_open=fmt.number(now.open, lang),
+            lower=q.OPEN.name(lang).lower(),
         )
     )
     if now.ready:
@@ -339,8 +314,9 @@ def forecast_section(ctx: Ctx) -> None:
         left.info(_short(now, ctx))
     right.markdown(
         t(
-            f"**{q.BACKTEST.name(lang)}: {fmt.number(then.open, lang)} usulan terbuka saat itu**",
-            f"**{q.BACKTEST.name(lang)}: {fmt.number(then.open, lang)} proposals open then**",
+            "**{name_lang}: {number_open} usulan terbuka saat itu**",
+            name_lang=q.BACKTEST.name(lang),
+            number_open=fmt.number(then.open, lang),
         )
     )
     right.caption(q.BACKTEST.definition(lang))
@@ -349,33 +325,30 @@ def forecast_section(ctx: Ctx) -> None:
         _answers(right, then, ctx)
         held = [p for p in forecast.LEVELS if actual["by_end"] >= then.how_many[p]]
         right.metric(
-            t(
-                f"Yang terjadi: sampai penerapan sampai {fmt.date(then.end, lang)}",
-                f"What happened: by {fmt.date(then.end, lang)}",
-            ),
+            t("Yang terjadi: sampai penerapan sampai {date_end}", date_end=fmt.date(then.end, lang)),
             fmt.number(actual["by_end"], lang),
             help=q.BACKTEST.definition(lang),
         )
         levels = ", ".join(f"{p}%" for p in held)
         right.caption(
             (
-                t(f"Prakiraan terpenuhi pada tingkat {levels}.", f"The forecast held at {levels}.")
+                t("Prakiraan terpenuhi pada tingkat {levels}.", levels=levels)
                 if held
-                else t("Prakiraan tidak terpenuhi pada tingkat mana pun.", "The forecast held at no level.")
+                else t("Prakiraan tidak terpenuhi pada tingkat mana pun.")
             )
             + " "
             + (
                 t(
-                    f"Semua {fmt.number(actual['open'], lang)} sampai penerapan pada {fmt.date(actual['all_on'], lang)}.",
-                    f"All {fmt.number(actual['open'], lang)} reached implementation on "
-                    f"{fmt.date(actual['all_on'], lang)}.",
+                    "Semua {number_open} sampai penerapan pada {date_all_on}.",
+                    number_open=fmt.number(actual["open"], lang),
+                    date_all_on=fmt.date(actual["all_on"], lang),
                 )
                 if actual["all_on"]
                 else t(
-                    f"Belum semuanya: {fmt.number(actual['by_latest'], lang)} dari {fmt.number(actual['open'], lang)} "
-                    f"sampai penerapan hingga {fmt.date(result['latest'], lang)}.",
-                    f"Not all yet: {fmt.number(actual['by_latest'], lang)} of {fmt.number(actual['open'], lang)} "
-                    f"reached implementation by {fmt.date(result['latest'], lang)}.",
+                    "Belum semuanya: {number_by_latest} dari {number_open} sampai penerapan hingga {date_latest}.",
+                    number_by_latest=fmt.number(actual["by_latest"], lang),
+                    number_open=fmt.number(actual["open"], lang),
+                    date_latest=fmt.date(result["latest"], lang),
                 )
             )
         )
@@ -384,8 +357,8 @@ def forecast_section(ctx: Ctx) -> None:
     if now.ready or then.ready:
         fig = go.Figure()
         for f, name, colour in (
-            (now, t(f"Hari ini → {fmt.date(now.end, lang)}", f"Today → {fmt.date(now.end, lang)}"), 0),
-            (then, t(f"Setahun lalu → {fmt.date(then.end, lang)}", f"A year ago → {fmt.date(then.end, lang)}"), 1),
+            (now, t("Hari ini → {date_end}", date_end=fmt.date(now.end, lang)), 0),
+            (then, t("Setahun lalu → {date_end}", date_end=fmt.date(then.end, lang)), 1),
         ):
             if not f.ready:
                 continue
@@ -398,24 +371,19 @@ def forecast_section(ctx: Ctx) -> None:
                 yaxis="y2",
                 mode="lines",
                 line={"color": "#000", "dash": "dash", "width": 2},
-                name=t(
-                    f"Yang terjadi setahun lalu: {fmt.number(actual['by_end'], lang)}",
-                    f"What happened a year ago: {fmt.number(actual['by_end'], lang)}",
-                ),
+                name=t("Yang terjadi setahun lalu: {number_by_end}", number_by_end=fmt.number(actual["by_end"], lang)),
             )
         fig.update_layout(
             barmode="overlay",
             yaxis2={"overlaying": "y", "range": [0, 1], "visible": False},
         )
-        fig.update_xaxes(title=t("Inovasi yang sampai penerapan", "Innovations reaching implementation"))
-        fig.update_yaxes(title=t("Bagian percobaan", "Share of trials"), tickformat=".0%")
-        charts.draw(fig, t("Prakiraan penerapan", "Implementation forecast"), lang, 340, key="chart_prakiraan")
+        fig.update_xaxes(title=t("Inovasi yang sampai penerapan"))
+        fig.update_yaxes(title=t("Bagian percobaan"), tickformat=".0%")
+        charts.draw(fig, t("Prakiraan penerapan"), lang, 340, key="chart_prakiraan")
         st.caption(
             t(
-                f"Batang = bagian dari {fmt.number(forecast.TRIALS, lang)} percobaan yang berakhir pada jumlah itu; "
-                "makin lebar sebarannya, makin kurang pasti. Garis putus = yang benar-benar terjadi pada uji mundur.",
-                f"Bars = the share of the {fmt.number(forecast.TRIALS, lang)} trials ending at that number; the wider "
-                "the spread, the less certain. Dashed line = what actually happened in the backtest.",
+                "Batang = bagian dari {number_trials} percobaan yang berakhir pada jumlah itu; makin lebar sebarannya, makin kurang pasti. Garis putus = yang benar-benar terjadi pada uji mundur.",
+                number_trials=fmt.number(forecast.TRIALS, lang),
             )
         )
         charts.table_block(forecast_table(result, ctx), "prakiraan_penerapan", lang, key="prakiraan")
@@ -433,34 +401,30 @@ def freshness_by_region(ctx: Ctx, cluster: str) -> None:
     filters = ctx.filters.without(*segar.COMPARISON_IGNORES)
     frame = segar.per_region(filters, ctx.viewer, cluster, latest)
     total = segar.cluster_total(filters, cluster, latest)
-    st.subheader(
-        t(
-            f"Kesegaran data: {segar.NOT_UPDATED.name(lang).lower()} per wilayah",
-            f"Data freshness: {segar.NOT_UPDATED.name(lang).lower()} by region",
-        )
-    )
+    st.subheader(t("Kesegaran data: {lower} per wilayah", lower=segar.NOT_UPDATED.name(lang).lower()))
     _freshness_caption(ctx, latest, since=False)
     level = label("tingkat", cluster, lang).lower()
     share = fmt.percent(total.tidak_diperbarui / total.berjalan, lang) if total.berjalan else "–"
     st.markdown(
         t(
-            f"Seluruh klaster {level}: **{fmt.number(total.tidak_diperbarui, lang)}** dari "
-            f"{fmt.number(total.berjalan, lang)} inovasi yang sedang uji coba atau penerapan tidak diperbarui "
-            f"({share}), di {fmt.number(total.wilayah_dengan, lang)} dari {fmt.number(total.wilayah, lang)} wilayah.",
-            f"The whole {level} cluster: **{fmt.number(total.tidak_diperbarui, lang)}** of "
-            f"{fmt.number(total.berjalan, lang)} innovations in trial or implementation not updated ({share}), in "
-            f"{fmt.number(total.wilayah_dengan, lang)} of {fmt.number(total.wilayah, lang)} regions.",
+            "Seluruh klaster {level}: **{number_tidak_diperba}** dari {number_berjalan} inovasi yang sedang uji coba atau penerapan tidak diperbarui ({share}), di {number_wilayah_denga} dari {number_wilayah} wilayah.",
+            level=level,
+            number_tidak_diperba=fmt.number(total.tidak_diperbarui, lang),
+            number_berjalan=fmt.number(total.berjalan, lang),
+            share=share,
+            number_wilayah_denga=fmt.number(total.wilayah_dengan, lang),
+            number_wilayah=fmt.number(total.wilayah, lang),
         )
     )
     if frame.empty:
         return
     columns = {
-        "nama": t("Wilayah", "Region"),
-        "nama_provinsi": t("Provinsi", "Province"),
+        "nama": t("Wilayah"),
+        "nama_provinsi": t("Provinsi"),
         "terakhir": segar.LAST_REPORTED.name(lang),
-        "berjalan": t("Uji coba atau penerapan", "In trial or implementation"),
+        "berjalan": t("Uji coba atau penerapan"),
         "tidak_diperbarui": segar.NOT_UPDATED.name(lang),
-        "bagian": t("Bagian tidak diperbarui", "Share not updated"),
+        "bagian": t("Bagian tidak diperbarui"),
     }
     out = frame.assign(
         terakhir=[fmt.date(d, lang) for d in pd.to_datetime(frame.terakhir)],

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dasbor import accounts, settings
+from dasbor import accounts, i18n, settings
 from dasbor.access import ROLES, Viewer
 
 COOKIE = "dasbor_sesi"
@@ -139,41 +139,38 @@ def _write_cookie(value: str, seconds: int) -> None:
 
 
 def sign_in_form(lang: str) -> None:
-    t = (lambda a, b: a) if lang == "id" else (lambda a, b: b)
-    if _sso_configured() and st.sidebar.button(t("Masuk dengan SSO", "Sign in with SSO")):
+    t = i18n.translator(lang)
+    if _sso_configured() and st.sidebar.button(t("Masuk dengan SSO")):
         st.login()
     problem = st.session_state.pop("signout_problem", None)
     if problem:
-        st.sidebar.error(t(*problem))
+        st.sidebar.error(t("Anda keluar di peramban ini, tetapi {cause}.", cause=i18n.pick(lang, *problem)))
     with st.sidebar.form("masuk", clear_on_submit=True):
-        st.markdown(t("**Masuk**", "**Sign in**"))
-        name = st.text_input(t("Nama pengguna", "User name"))
-        password = st.text_input(t("Kata sandi", "Password"), type="password")
-        submitted = st.form_submit_button(t("Masuk", "Sign in"))
+        st.markdown(t("**Masuk**"))
+        name = st.text_input(t("Nama pengguna"))
+        password = st.text_input(t("Kata sandi"), type="password")
+        submitted = st.form_submit_button(t("Masuk"))
     if not submitted:
         return
     try:
         attempt = accounts.sign_in(name, password, client_address())
         token = accounts.make_token(attempt.account) if attempt.account else None
     except accounts.UnavailableError as exc:  # no secret, or attempts cannot be counted: one sentence
-        st.sidebar.error(t(exc.id, exc.en))
+        st.sidebar.error(i18n.pick(lang, exc.id, exc.en))
         return
     if not attempt.checked:
         st.sidebar.error(
             t(
-                f"Terlalu banyak percobaan gagal. Coba lagi dalam {_duration(attempt.wait, 'id')}.",
-                f"Too many failed attempts. Try again in {_duration(attempt.wait, 'en')}.",
+                "Terlalu banyak percobaan gagal. Coba lagi dalam {duration_wait}.",
+                duration_wait=_duration(attempt.wait, lang),
             )
         )
         return
     if token is None:
         time.sleep(0.5)  # slows a single session down; the throttle holds the rest back
-        wrong = t("Nama pengguna atau kata sandi salah.", "Wrong user name or password.")
+        wrong = t("Nama pengguna atau kata sandi salah.")
         if attempt.wait:
-            wrong += t(
-                f" Coba lagi dalam {_duration(attempt.wait, 'id')}.",
-                f" Try again in {_duration(attempt.wait, 'en')}.",
-            )
+            wrong += t(" Coba lagi dalam {duration_wait}.", duration_wait=_duration(attempt.wait, lang))
         st.sidebar.error(wrong)
         return
     st.session_state["token"] = token
@@ -186,7 +183,7 @@ def sign_in_form(lang: str) -> None:
 def _duration(seconds: int, lang: str) -> str:
     if seconds >= 120:
         minutes = -(-seconds // 60)
-        return f"{minutes} menit" if lang == "id" else f"{minutes} minutes"
+        return i18n.tr(lang, "{minutes} menit", minutes=minutes)
     if lang == "id":
         return f"{seconds} detik"
     return "1 second" if seconds == 1 else f"{seconds} seconds"
@@ -195,20 +192,16 @@ def _duration(seconds: int, lang: str) -> str:
 def sign_out_button(viewer: Viewer, lang: str) -> None:
     role = {"daerah": ("daerah", "region"), "nasional": ("nasional", "national"), "admin": ("admin", "admin")}
     st.sidebar.caption(
-        ("Masuk sebagai " if lang == "id" else "Signed in as ")
-        + f"**{viewer.name}** ({role[viewer.role][0 if lang == 'id' else 1]})"
+        (i18n.tr(lang, "Masuk sebagai ")) + f"**{viewer.name}** ({role[viewer.role][0 if lang == 'id' else 1]})"
     )
-    if st.sidebar.button("Keluar" if lang == "id" else "Sign out"):
+    if st.sidebar.button(i18n.tr(lang, "Keluar")):
         sso = _sso_configured() and getattr(st.user, "is_logged_in", False)
         if not sso:
             # Ends the account's sessions on the server: this token, and every copy of it, stops working.
             try:
                 accounts.end_sessions(viewer.name)
             except accounts.UnavailableError as exc:  # signed out here only; the page says so after the rerun
-                st.session_state["signout_problem"] = (
-                    f"Anda keluar di peramban ini, tetapi {exc.id}.",
-                    f"You are signed out in this browser, but {exc.en}.",
-                )
+                st.session_state["signout_problem"] = (exc.id, exc.en)
             except accounts.AccountError:
                 pass  # the account is gone: its tokens already sign nobody in
         st.session_state["token"] = None

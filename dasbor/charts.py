@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import domain, fmt
+from dasbor import domain, fmt, i18n
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 # One colour per stage wherever stages are drawn: the stages are ordered, so a sequential scale
@@ -97,7 +97,7 @@ def style(fig: go.Figure, height: int = 360, lang: str = "id") -> go.Figure:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         colorway=list(OKABE_ITO),
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        separators=",." if lang == "id" else ".,",
+        separators=i18n.tr(lang, ",."),
         font={"size": 13},
     )
     _number_axes(fig)
@@ -195,12 +195,15 @@ def table_block(
     ``frame`` is only a sample, and ``total`` says how many there are."""
     total = total if total is not None else len(frame)
     shown = min(TABLE_ROWS, len(frame))
-    with st.expander("Tabel data" if lang == "id" else "Data table", expanded=expanded):
+    with st.expander(i18n.tr(lang, "Tabel data"), expanded=expanded):
         if total > shown:
             st.caption(
-                f"Menampilkan {fmt.number(shown, lang)} dari {fmt.number(total, lang)} baris; CSV memuat semuanya."
-                if lang == "id"
-                else f"Showing {fmt.number(shown, lang)} of {fmt.number(total, lang)} rows; the CSV holds them all."
+                i18n.tr(
+                    lang,
+                    "Menampilkan {number_shown} dari {number_total} baris; CSV memuat semuanya.",
+                    number_shown=fmt.number(shown, lang),
+                    number_total=fmt.number(total, lang),
+                )
             )
         st.dataframe(frame.head(TABLE_ROWS), hide_index=True, width="stretch")
         download(frame, filename, lang, key, full=full)
@@ -211,7 +214,7 @@ def download(
 ) -> None:
     """A CSV download built only when clicked: encoding 600,000 rows on every rerun would stall the page."""
     target.download_button(
-        label or ("Unduh CSV" if lang == "id" else "Download CSV"),
+        label or (i18n.tr(lang, "Unduh CSV")),
         lambda: csv_bytes(full() if full else frame),
         file_name=f"{filename}.csv",
         mime="text/csv",
@@ -223,10 +226,11 @@ def sample_note(n_all: int, n_drawn: int, lang: str) -> str:
     """Says so when a scatter draws a sample: the figures beside it are always computed on every row."""
     if n_all <= n_drawn:
         return ""
-    if lang == "id":
-        return f" Digambar {fmt.number(n_drawn, lang)} titik acak dari {fmt.number(n_all, lang)}; angka dihitung dari semuanya."
-    return (
-        f" {fmt.number(n_drawn, lang)} random points of {fmt.number(n_all, lang)} are drawn; figures use all of them."
+    return " " + i18n.tr(
+        lang,
+        "Digambar {drawn} titik acak dari {all}; angka dihitung dari semuanya.",
+        drawn=fmt.number(n_drawn, lang),
+        all=fmt.number(n_all, lang),
     )
 
 
@@ -292,11 +296,11 @@ def summary(fig: go.Figure, title: str, lang: str, top: int = 3) -> str:
     """The chart in one sentence, for readers who cannot see it (WCAG 1.1.1): what it shows (its title)
     and its largest values: the largest bars, or each line's last and highest point, or how many points
     a scatter draws. Empty when the figure holds no trace it can read."""
-    id_ = lang == "id"
+    t = i18n.translator(lang)
     parts: list[str] = []
-    bars = [t for t in fig.data if t.type in ("bar", "funnel")]
-    lines = [t for t in fig.data if t.type in ("scatter", "scattergl") and "lines" in (t.mode or "lines")]
-    points = [t for t in fig.data if t.type in ("scatter", "scattergl") and t not in lines and t.mode != "text"]
+    bars = [tr for tr in fig.data if tr.type in ("bar", "funnel")]
+    lines = [tr for tr in fig.data if tr.type in ("scatter", "scattergl") and "lines" in (tr.mode or "lines")]
+    points = [tr for tr in fig.data if tr.type in ("scatter", "scattergl") and tr not in lines and tr.mode != "text"]
     if bars:
         across = getattr(bars[0], "orientation", None) == "h"
         axis_format = (fig.layout.xaxis if across else fig.layout.yaxis).tickformat
@@ -313,14 +317,15 @@ def summary(fig: go.Figure, title: str, lang: str, top: int = 3) -> str:
                 where = _label(name, lang)
                 largest = _value(value, lang, axis_format)
                 series = f"{trace.name}: " if trace.name else ""
-                parts.append(
-                    f"{series}terbesar {largest} pada {where}" if id_ else f"{series}largest {largest} at {where}"
-                )
+                parts.append(series + t("terbesar {value} pada {where}", value=largest, where=where))
         if totals:
             ranked = sorted(totals.items(), key=lambda kv: -kv[1])
             shown = ", ".join(f"{name} ({_value(v, lang, axis_format)})" for name, v in ranked[:top])
             n = fmt.number(len(ranked), lang)
-            parts.append(f"terbesar dari {n}: {shown}" if id_ else f"largest of {n}: {shown}")
+            parts.append(t("terbesar dari {n}: {shown}", n=n, shown=shown))
+    # Dashed or dotted lines are limits and references drawn around the data (a funnel's control
+    # limits, a median), not the data: the summary names the data only.
+    lines = [tr for tr in lines if not (tr.line and tr.line.dash and tr.line.dash != "solid")]
     for trace in lines[:4]:
         xs, ys = (() if v is None else v for v in (trace.x, trace.y))
         pairs = [(x, float(y)) for x, y in zip(xs, ys, strict=False) if _finite(y)]
@@ -331,17 +336,21 @@ def summary(fig: go.Figure, title: str, lang: str, top: int = 3) -> str:
         name = f"{trace.name}: " if trace.name else ""
         last, highest = (_value(y, lang, axis_format) for y in (y_last, y_top))
         parts.append(
-            f"{name}{last} pada {_label(x_last, lang)}, tertinggi {highest} pada {_label(x_top, lang)}"
-            if id_
-            else f"{name}{last} at {_label(x_last, lang)}, highest {highest} at {_label(x_top, lang)}"
+            name
+            + t(
+                "{last} pada {last_at}, tertinggi {highest} pada {highest_at}",
+                last=last,
+                last_at=_label(x_last, lang),
+                highest=highest,
+                highest_at=_label(x_top, lang),
+            )
         )
-    n_points = sum(len(t.x) for t in points if t.x is not None)
+    n_points = sum(len(tr.x) for tr in points if tr.x is not None)
     if n_points:
-        parts.append(f"{fmt.number(n_points, lang)} titik" if id_ else f"{fmt.number(n_points, lang)} points")
+        parts.append(t("{n} titik", n=fmt.number(n_points, lang)))
     if not parts:
         return ""
-    head = "Ringkasan grafik" if id_ else "Chart summary"
-    return f"{head}, {fmt.md(title)}: " + "; ".join(fmt.md(p) for p in parts) + "."
+    return t("Ringkasan grafik, {title}: {parts}.", title=fmt.md(title), parts="; ".join(fmt.md(p) for p in parts))
 
 
 def _finite(value) -> bool:
@@ -375,6 +384,6 @@ def counts_block(
     from dasbor.i18n import label
 
     part = frame.assign(label=[label(domain, v, lang) for v in frame.nilai])
-    count = "Jumlah" if lang == "id" else "Count"
+    count = i18n.tr(lang, "Jumlah")
     table = part[["label", "jumlah"]].rename(columns={"label": title, "jumlah": count})
     block(title, definition, hbar(part, "label", "jumlah"), table, filename, lang, height=height)

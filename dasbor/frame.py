@@ -8,10 +8,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from dasbor import a11y, access, auth, data, fmt, store, urlstate
+from dasbor import a11y, access, auth, data, fmt, i18n, store, urlstate
 from dasbor.access import Viewer
 from dasbor.filters import LIST_FILTERS, Filters
-from dasbor.i18n import label, options
+from dasbor.i18n import N_, label, options
 from dasbor.queries import common, publik
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,14 +39,14 @@ PAGE_ROLES = {  # who may open each page; checked before a page draws anything
     "kelola": ("admin",),
 }
 FILTER_NAMES = {
-    "tahun": ("tahun usulan", "proposal years"),
-    "provinsi": ("provinsi", "province"),
-    "wilayah": ("wilayah", "region"),
-    "sumber": ("sumber", "source"),
-    "bentuk": ("bentuk", "form"),
-    "jenis": ("jenis", "type"),
-    "urusan": ("urusan", "affair"),
-    "tahap": ("tahap", "stage"),
+    "tahun": N_("tahun usulan"),
+    "provinsi": N_("provinsi"),
+    "wilayah": N_("wilayah"),
+    "sumber": N_("sumber"),
+    "bentuk": N_("bentuk"),
+    "jenis": N_("jenis"),
+    "urusan": N_("urusan"),
+    "tahap": N_("tahap"),
 }
 
 
@@ -60,8 +60,10 @@ class Ctx:
     menu_slot: object = field(default=None, repr=False, compare=False)
     filter_slot: object = field(default=None, repr=False, compare=False)
 
-    def t(self, id_text: str, en_text: str) -> str:
-        return id_text if self.lang == "id" else en_text
+    @property
+    def t(self) -> i18n.Translator:
+        """This page's translator: ``ctx.t("{n} usulan", n=n)`` (dasbor.i18n)."""
+        return i18n.translator(self.lang)
 
     def where(self, alias: str = "s", filters: Filters | None = None) -> tuple[str, list]:
         return (filters or self.filters).where(self.viewer, alias)
@@ -77,23 +79,26 @@ class Ctx:
         A figure either applies every active filter or says this: under the figure as a caption, or,
         for several figures at once (``what`` names them), as a box above them."""
         active = self.filters.active()
-        ignored = [FILTER_NAMES[n][0 if self.lang == "id" else 1] for n in names if n in active]
+        ignored = [self.t(FILTER_NAMES[n]) for n in names if n in active]
         if not ignored:
             return False
         which = ", ".join(ignored)
         if what:
             target.info(
                 self.t(
-                    f"Filter yang tidak diterapkan pada {what[0]}: {which}. {why_id}",
-                    f"Filters not applied to {what[1]}: {which}. {why_en}",
+                    "Filter yang tidak diterapkan pada {what}: {which}. {why}",
+                    what=i18n.pick(self.lang, *what),
+                    which=which,
+                    why=i18n.pick(self.lang, why_id, why_en),
                 )
             )
         else:
             target.caption(
                 "ⓘ "
                 + self.t(
-                    f"Filter {which} tidak diterapkan di sini: {why_id}",
-                    f"The {which} filter is not applied here: {why_en}",
+                    "Filter {which} tidak diterapkan di sini: {why}",
+                    which=which,
+                    why=i18n.pick(self.lang, why_id, why_en),
                 )
             )
         return True
@@ -107,10 +112,7 @@ class Ctx:
             if (f.wilayah and not access.sees(self.viewer, f.wilayah)) or (
                 f.provinsi and f.provinsi not in own_provinces
             ):
-                return t(
-                    "Wilayah di alamat ini di luar akses akun Anda, jadi yang tampil adalah wilayah Anda sendiri.",
-                    "The region in this address is outside your account's access, so your own regions are shown.",
-                )
+                return t("Wilayah di alamat ini di luar akses akun Anda, jadi yang tampil adalah wilayah Anda sendiri.")
         return self.years_outside()
 
     def years_outside(self) -> str | None:
@@ -119,29 +121,30 @@ class Ctx:
         years = common.choices(str(data.snapshot()))["years"]
         if f.tahun and years and (f.tahun[1] < years[0] or f.tahun[0] > years[1]):
             return t(
-                f"Tahun usulan {f.tahun[0]}–{f.tahun[1]} di luar data: data memuat usulan tahun "
-                f"{years[0]}–{years[1]}. Pilih tahun di dalam rentang itu.",
-                f"Proposal years {f.tahun[0]}–{f.tahun[1]} are outside the data, which holds proposals of "
-                f"{years[0]}–{years[1]}. Choose years within that range.",
+                "Tahun usulan {f_tahun_0}–{f_tahun_1} di luar data: data memuat usulan tahun {years_0}–{years_1}. Pilih tahun di dalam rentang itu.",
+                f_tahun_0=f.tahun[0],
+                f_tahun_1=f.tahun[1],
+                years_0=years[0],
+                years_1=years[1],
             )
         return None
 
     def empty(self, what_id: str = "inovasi", what_en: str = "innovations") -> None:
         """Say which filters emptied a result instead of drawing an empty chart."""
-        names = [FILTER_NAMES[n][0 if self.lang == "id" else 1] for n in self.filters.active()]
+        names = [self.t(FILTER_NAMES[n]) for n in self.filters.active()]
         refused = self.refusal()
         if refused:
             st.info(refused)
         elif names:
             st.info(
                 self.t(
-                    f"Tidak ada {what_id} untuk filter yang dipilih ({', '.join(names)}). "
-                    "Longgarkan filter di samping.",
-                    f"No {what_en} match the chosen filters ({', '.join(names)}). Loosen the filters.",
+                    "Tidak ada {what} untuk filter yang dipilih ({names}). Longgarkan filter di samping.",
+                    what=i18n.pick(self.lang, what_id, what_en),
+                    names=", ".join(names),
                 )
             )
         else:
-            st.info(self.t(f"Belum ada {what_id} dalam data.", f"There are no {what_en} in the data yet."))
+            st.info(self.t("Belum ada {what} dalam data.", what=i18n.pick(self.lang, what_id, what_en)))
 
 
 # Captions, Streamlit's text at 60% opacity (#828180), are 3.9:1 on white, under WCAG's 4.5:1 for text:
@@ -157,7 +160,7 @@ _CSS = """<style>
 
 
 def _style(lang: str) -> None:
-    st.html(_CSS.format(opener="Filter · Bahasa" if lang == "id" else "Filters · Language"))
+    st.html(_CSS.format(opener=i18n.tr(lang, "Filter · Bahasa")))
 
 
 def _lang() -> str:
@@ -209,10 +212,7 @@ def page(key: str, with_filters: bool = True) -> Ctx:
     if snap is None:
         st.info(
             ctx.t(
-                "Belum ada data. Muat laporan daerah dengan `python -m etl load BERKAS`, atau jalankan "
-                "`bash scripts/start.sh` untuk data contoh.",
-                "No data yet. Load a region's report with `python -m etl load FILE`, or run "
-                "`bash scripts/start.sh` for sample data.",
+                "Belum ada data. Muat laporan daerah dengan `python -m etl load BERKAS`, atau jalankan `bash scripts/start.sh` untuk data contoh."
             )
         )
         st.stop()
@@ -239,7 +239,7 @@ def _whose(ctx: Ctx) -> None:
     f, t = ctx.filters, ctx.t
 
     def province(code: str) -> str:
-        return t(f"Provinsi {names.get(code, code)}", f"{names.get(code, code)} province")
+        return t("Provinsi {get_code}", get_code=names.get(code, code))
 
     own_provinces = {code.split(".")[0] for code in ctx.viewer.wilayah}
     outside = ctx.viewer.role == "daerah" and (
@@ -248,31 +248,30 @@ def _whose(ctx: Ctx) -> None:
     )
     if outside:  # a URL naming another region: the data stays the account's own, and the page says so
         shown = ", ".join(names.get(code, code) for code in ctx.viewer.wilayah) + t(
-            " (wilayah di alamat ini di luar akses akun Anda)",
-            " (the region in this address is outside your account's access)",
+            " (wilayah di alamat ini di luar akses akun Anda)"
         )
     elif f.wilayah:
         shown = (
             names.get(f.wilayah, f.wilayah)
             if "." in f.wilayah
             else t(
-                f"Pemerintah Provinsi {names.get(f.wilayah, f.wilayah)}",
-                f"Provincial government of {names.get(f.wilayah)}",
+                "Pemerintah Provinsi {name}",
+                name=names.get(f.wilayah, f.wilayah),
             )
         )
     elif ctx.viewer.role == "daerah":  # the account's own regions (in the chosen province, if any)
         shown = ", ".join(
             names.get(code, code)
             if "." in code
-            else t(f"{province(code)} dan kabupaten/kotanya", f"{province(code)} and its regencies and cities")
+            else t("{province_code} dan kabupaten/kotanya", province_code=province(code))
             for code in ctx.viewer.wilayah
             if not f.provinsi or code.split(".")[0] == f.provinsi
         )
     elif f.provinsi:
         shown = province(f.provinsi)
     else:
-        shown = t("Seluruh Indonesia", "All of Indonesia")
-    st.markdown(f"**{fmt.md(t('Wilayah', 'Region'))}: {fmt.md(shown)}**")
+        shown = t("Seluruh Indonesia")
+    st.markdown(f"**{fmt.md(t('Wilayah'))}: {fmt.md(shown)}**")
 
 
 def _data_problem(ctx: Ctx, current: store.Current) -> None:
@@ -283,53 +282,37 @@ def _data_problem(ctx: Ctx, current: store.Current) -> None:
         if shown is None:
             st.error(
                 ctx.t(
-                    f"{problem.id}, dan tidak ada snapshot lain yang valid; jalankan `python -m etl doctor`, lalu "
-                    "muat ulang berkasnya.",
-                    f"{problem.en}, and no other snapshot is valid; run `python -m etl doctor`, then load the files "
-                    "again.",
+                    "{problem}, dan tidak ada snapshot lain yang valid; jalankan `python -m etl doctor`, lalu muat ulang berkasnya.",
+                    problem=problem.text(ctx.lang),
                 )
             )
         else:
             st.warning(
                 ctx.t(
-                    f"{problem.id}; yang tampil adalah `{shown.name}`, snapshot valid terbaru; jalankan "
-                    "`python -m etl doctor` untuk memperbaikinya.",
-                    f"{problem.en}; shown is `{shown.name}`, the newest valid snapshot; run `python -m etl doctor` "
-                    "to repair it.",
+                    "{problem}; yang tampil adalah `{name}`, snapshot valid terbaru; jalankan `python -m etl doctor` untuk memperbaikinya.",
+                    problem=problem.text(ctx.lang),
+                    name=shown.name,
                 ),
                 icon="⚠️",
             )
     elif shown is None:
-        st.error(
-            ctx.t(
-                "Data tidak dapat dibuka saat ini; coba lagi nanti.",
-                "The data cannot be opened right now; try again later.",
-            )
-        )
+        st.error(ctx.t("Data tidak dapat dibuka saat ini; coba lagi nanti."))
     else:
-        st.info(
-            ctx.t(
-                "Data terbaru tidak dapat dibuka, jadi yang tampil adalah data valid terakhir yang tersimpan.",
-                "The latest data cannot be opened, so this shows the last valid data stored.",
-            )
-        )
+        st.info(ctx.t("Data terbaru tidak dapat dibuka, jadi yang tampil adalah data valid terakhir yang tersimpan."))
 
 
 def _refuse(ctx: Ctx, key: str) -> None:
     if ctx.viewer.role == "publik":
         st.warning(
             ctx.t(
-                "Halaman ini untuk pengguna yang sudah masuk. Masuk lewat formulir di samping, atau buka "
-                "halaman Transparansi yang terbuka untuk umum.",
-                "This page is for signed-in users. Sign in with the form at the side, or open the public "
-                "Transparency page.",
+                "Halaman ini untuk pengguna yang sudah masuk. Masuk lewat formulir di samping, atau buka halaman Transparansi yang terbuka untuk umum."
             )
         )
     else:
-        st.warning(ctx.t("Peran Anda tidak membuka halaman ini.", "Your role does not open this page."))
+        st.warning(ctx.t("Peran Anda tidak membuka halaman ini."))
     st.page_link(
         "pages/6_transparansi.py",
-        label=ctx.t("Buka Transparansi", "Open Transparency"),
+        label=ctx.t("Buka Transparansi"),
         query_params={"lang": ctx.lang} if ctx.lang != "id" else None,
     )
     st.stop()
@@ -349,16 +332,13 @@ def _banner(ctx: Ctx) -> None:
     if bool(info["sampel"]):
         st.warning(
             ctx.t(
-                "**Data contoh.** Wilayahnya nyata, tetapi inovasi, tanggal dan evaluasinya dikarang untuk "
-                "peragaan. Jangan dikutip sebagai data sebenarnya.",
-                "**Sample data.** The regions are real, but the innovations, dates and evaluations are "
-                "invented for demonstration. Do not quote them as real figures.",
+                "**Data contoh.** Wilayahnya nyata, tetapi inovasi, tanggal dan evaluasinya dikarang untuk peragaan. Jangan dikutip sebagai data sebenarnya."
             ),
             icon="⚠️",
         )
     loaded = info["dimuat_pada"]
     stamp = f"{fmt.date(loaded, ctx.lang)} {loaded:%H:%M} UTC"
-    st.caption(ctx.t(f"Data terakhir dimuat: {stamp}", f"Data last loaded: {stamp}"))
+    st.caption(ctx.t("Data terakhir dimuat: {stamp}", stamp=stamp))
 
 
 def _filter_form(ctx: Ctx) -> Filters:
@@ -375,49 +355,49 @@ def _filter_form(ctx: Ctx) -> Filters:
         c = {**c, "regions": mine, "provinces": c["provinces"][c["provinces"].kode.isin(provinces)]}
     prov_names = dict(zip(c["provinces"].kode, c["provinces"].nama, strict=True))
     with (ctx.filter_slot or st.sidebar).form("filter"):
-        st.markdown(t("**Filter**", "**Filters**"))
+        st.markdown(t("**Filter**"))
         years = None
         if c["years"] and c["years"][0] < c["years"][1]:
             lo, hi = c["years"]
             chosen = f.tahun if f.tahun and f.tahun[1] >= lo and f.tahun[0] <= hi else (lo, hi)
             years = st.slider(
-                t("Tahun usulan", "Proposal years"), lo, hi, (max(lo, min(chosen[0], hi)), min(hi, max(chosen[1], lo)))
+                t.tc("jamak", "Tahun usulan"), lo, hi, (max(lo, min(chosen[0], hi)), min(hi, max(chosen[1], lo)))
             )
         provinsi = st.selectbox(
-            t("Provinsi", "Province"),
+            t("Provinsi"),
             [None, *prov_names],
             index=([None, *prov_names].index(f.provinsi) if f.provinsi in prov_names else 0),
-            format_func=lambda k: t("Semua provinsi", "All provinces") if k is None else prov_names[k],
+            format_func=lambda k: t("Semua provinsi") if k is None else prov_names[k],
         )
         regs = c["regions"] if not provinsi else c["regions"][c["regions"].kode_provinsi == provinsi]
         reg_names = dict(zip(regs.kode, regs.nama, strict=True))
         if provinsi and (access.sees(ctx.viewer, provinsi) or provinsi in c.get("provincial", ())):
-            reg_names = {provinsi: t("Pemerintah provinsi", "Provincial government"), **reg_names}
+            reg_names = {provinsi: t("Pemerintah provinsi"), **reg_names}
         wilayah = st.selectbox(
-            t("Wilayah", "Region"),
+            t("Wilayah"),
             [None, *reg_names],
             index=([None, *reg_names].index(f.wilayah) if f.wilayah in reg_names else 0),
-            format_func=lambda k: t("Semua wilayah", "All regions") if k is None else reg_names[k],
+            format_func=lambda k: t("Semua wilayah") if k is None else reg_names[k],
         )
         chosen = {}
         for key, (_, domain) in LIST_FILTERS.items():
             chosen[key] = st.multiselect(
-                t(*FILTER_NAMES[key]).capitalize(),
+                t(FILTER_NAMES[key]).capitalize(),
                 options(domain),
                 default=list(getattr(f, key)),
                 format_func=lambda v, d=domain: label(d, v, ctx.lang),
-                placeholder=t("Semua", "All"),
+                placeholder=t("Semua"),
             )
         urusan_names = dict(zip(c["urusan"].kode, c["urusan"].nama, strict=True))
         urusan = st.multiselect(
-            "Urusan" if ctx.lang == "id" else "Affair",
+            i18n.tr(ctx.lang, "Urusan"),
             list(urusan_names),
             default=[u for u in f.urusan if u in urusan_names],
             format_func=lambda k: f"{k} {urusan_names[k]}",
-            placeholder=t("Semua", "All"),
+            placeholder=t("Semua"),
         )
-        apply = st.form_submit_button(t("Terapkan", "Apply"), type="primary")
-        reset = st.form_submit_button(t("Hapus filter", "Clear filters"))
+        apply = st.form_submit_button(t("Terapkan"), type="primary")
+        reset = st.form_submit_button(t("Hapus filter"))
     if reset:
         new = Filters()
     elif apply:

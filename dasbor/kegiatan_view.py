@@ -10,16 +10,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import access, charts, data, fmt, outreach, urlstate
+from dasbor import access, charts, data, fmt, i18n, outreach, urlstate
 from dasbor.frame import Ctx
-from dasbor.i18n import label
+from dasbor.i18n import N_, label
 from dasbor.queries import kegiatan as q
 
 # The sections read internal tables (kegiatan, penghargaan entries, every proposal): not the public's.
-SIGNED_IN = (
-    "Kegiatan pembinaan dan keikutsertaan dalam kompetisi tampil bagi pengguna yang sudah masuk.",
-    "Outreach events and competition entries are shown to signed-in users.",
-)
+SIGNED_IN = N_("Kegiatan pembinaan dan keikutsertaan dalam kompetisi tampil bagi pengguna yang sudah masuk.")
 
 
 def region_in_view(ctx: Ctx) -> str | None:
@@ -55,12 +52,7 @@ def _note(ctx: Ctx, row) -> str:
     t = ctx.t
     parts = [] if row.status == outreach.COMPUTED else [label("status_kegiatan", row.status, ctx.lang)]
     if isinstance(row.lain, (int, float)) and row.lain > 0:
-        parts.append(
-            t(
-                f"{int(row.lain)} kegiatan lain wilayah ini di jendela yang sama",
-                f"{int(row.lain)} other event(s) of this region in the same window",
-            )
-        )
+        parts.append(t("{int_lain} kegiatan lain wilayah ini di jendela yang sama", int_lain=int(row.lain)))
     return "; ".join(parts)
 
 
@@ -68,18 +60,18 @@ def _estimate_rows(ctx: Ctx, events: pd.DataFrame, with_region: bool) -> tuple[p
     """The events' estimates as shown (formatted for the reader) and as downloaded (plain numbers)."""
     t, lang = ctx.t, ctx.lang
     names = {
-        "nama": t("Wilayah", "Region"),
-        "tanggal": t("Tanggal", "Date"),
-        "jenis": t("Jenis", "Kind"),
-        "penyelenggara": t("Penyelenggara", "Organiser"),
-        "jendela": t("Jendela", "Window"),
-        "n": t("Usulan 12 bln sebelum → sesudah", "Proposals 12 mo before → after"),
-        "wilayah": t("Per bulan: wilayah ini", "Per month: this region"),
-        "pembanding": t("Per bulan: pembanding (rata-rata per wilayah)", "Per month: comparison (mean per region)"),
-        "n_pembanding": t("Wilayah pembanding", "Comparison regions"),
-        "did": t("Selisih dari selisih (usulan per bulan)", "Difference in differences (proposals per month)"),
-        "ci": t("Interval 95%", "95% interval"),
-        "catatan": t("Catatan", "Note"),
+        "nama": t("Wilayah"),
+        "tanggal": t("Tanggal"),
+        "jenis": t.tc("kegiatan", "Jenis"),
+        "penyelenggara": t("Penyelenggara"),
+        "jendela": t("Jendela"),
+        "n": t("Usulan 12 bln sebelum → sesudah"),
+        "wilayah": t("Per bulan: wilayah ini"),
+        "pembanding": t("Per bulan: pembanding (rata-rata per wilayah)"),
+        "n_pembanding": t("Wilayah pembanding"),
+        "did": t("Selisih dari selisih (usulan per bulan)"),
+        "ci": t("Interval 95%"),
+        "catatan": t("Catatan"),
     }
     kinds = [label("jenis_kegiatan", j, lang) for j in events.jenis]
     shown = {
@@ -105,25 +97,25 @@ def _estimate_rows(ctx: Ctx, events: pd.DataFrame, with_region: bool) -> tuple[p
         names["penyelenggara"]: events.penyelenggara.fillna("–"),
     }
     csv = {
-        **({names["nama"]: events.nama, t("Kode wilayah", "Region code"): events.kode_wilayah} if with_region else {}),
+        **({names["nama"]: events.nama, t("Kode wilayah"): events.kode_wilayah} if with_region else {}),
         names["tanggal"]: events.tanggal,
         names["jenis"]: kinds,
         names["penyelenggara"]: events.penyelenggara,
-        t("Jendela dari", "Window from"): events.dari,
-        t("Jendela sampai", "Window to"): events.sampai,
-        t("Usulan 12 bulan sebelum", "Proposals 12 months before"): events.n_before,
-        t("Usulan 12 bulan sesudah", "Proposals 12 months after"): events.n_after,
-        t("Wilayah per bulan sebelum", "Region per month before"): events.region_before,
-        t("Wilayah per bulan sesudah", "Region per month after"): events.region_after,
-        t("Pembanding per bulan sebelum", "Comparison per month before"): events.comparison_before,
-        t("Pembanding per bulan sesudah", "Comparison per month after"): events.comparison_after,
+        t("Jendela dari"): events.dari,
+        t("Jendela sampai"): events.sampai,
+        t("Usulan 12 bulan sebelum"): events.n_before,
+        t("Usulan 12 bulan sesudah"): events.n_after,
+        t("Wilayah per bulan sebelum"): events.region_before,
+        t("Wilayah per bulan sesudah"): events.region_after,
+        t("Pembanding per bulan sebelum"): events.comparison_before,
+        t("Pembanding per bulan sesudah"): events.comparison_after,
         names["n_pembanding"]: events.n_comparison,
         names["did"]: events.did,
-        t("Interval 95% bawah", "95% interval low"): events.lo,
-        t("Interval 95% atas", "95% interval high"): events.hi,
-        t("Status", "Status"): [label("status_kegiatan", s, lang) for s in events.status],
-        t("Kegiatan lain di jendela", "Other events in the window"): events.lain,
-        t("Tren sendiri diteruskan, per bulan sesudah", "Own trend drawn on, per month after"): events.tren_sesudah,
+        t("Interval 95% bawah"): events.lo,
+        t("Interval 95% atas"): events.hi,
+        t("Status"): [label("status_kegiatan", s, lang) for s in events.status],
+        t("Kegiatan lain di jendela"): events.lain,
+        t("Tren sendiri diteruskan, per bulan sesudah"): events.tren_sesudah,
     }
     return pd.DataFrame(shown), pd.DataFrame(csv)
 
@@ -135,39 +127,32 @@ def _sentence(ctx: Ctx, row, region_name: str) -> str:
     window = f"{fmt.date(row.dari, lang)} – {fmt.date(row.sampai, lang)}"
     if row.status != outreach.COMPUTED:
         return t(
-            f"**{label('status_kegiatan', row.status, lang)}.** {region_name}: {int(row.n_before)} usulan dalam 12 "
-            f"bulan sebelum bulan kegiatan dan {int(row.n_after)} dalam 12 bulan sesudahnya (jendela {window}). "
-            f"Perkiraan dibuat bila ada sedikitnya {outreach.MIN_PROPOSALS} usulan dalam 24 bulan itu, sedikitnya "
-            f"{outreach.MIN_COMPARISON} wilayah pembanding, dan data mencakup seluruh jendela.",
-            f"**{label('status_kegiatan', row.status, lang)}.** {region_name}: {int(row.n_before)} proposals in the "
-            f"12 months before the event's month and {int(row.n_after)} in the 12 months after (window {window}). An "
-            f"estimate is made with at least {outreach.MIN_PROPOSALS} proposals over those 24 months, at least "
-            f"{outreach.MIN_COMPARISON} comparison regions, and data covering the whole window.",
+            "**{label_status_kegiata}.** {region_name}: {int_n_before} usulan dalam 12 bulan sebelum bulan kegiatan dan {int_n_after} dalam 12 bulan sesudahnya (jendela {window}). Perkiraan dibuat bila ada sedikitnya {min_proposals} usulan dalam 24 bulan itu, sedikitnya {min_comparison} wilayah pembanding, dan data mencakup seluruh jendela.",
+            label_status_kegiata=label("status_kegiatan", row.status, lang),
+            region_name=region_name,
+            int_n_before=int(row.n_before),
+            int_n_after=int(row.n_after),
+            window=window,
+            min_proposals=outreach.MIN_PROPOSALS,
+            min_comparison=outreach.MIN_COMPARISON,
         )
     more = row.did >= 0
     return t(
-        f"Sesudah kegiatan ini, {region_name} mengirim {fmt.number(row.region_after, lang, 2)} usulan per bulan "
-        f"(sebelumnya {fmt.number(row.region_before, lang, 2)}; {int(row.n_before)} → {int(row.n_after)} usulan, "
-        f"jendela {window}). Di {fmt.number(row.n_comparison, lang)} {level} pembanding yang tidak mengadakan kegiatan, "
-        f"rata-rata per wilayah berubah dari {fmt.number(row.comparison_before, lang, 3)} menjadi "
-        f"{fmt.number(row.comparison_after, lang, 3)}. Selisih dari selisihnya: "
-        f"**{fmt.number(abs(row.did), lang, 2)} usulan per bulan {'lebih banyak' if more else 'lebih sedikit'}** "
-        f"(interval 95%: {_interval(row.lo, row.hi, lang)}). Tren wilayah itu sendiri pada 12 bulan sebelumnya, bila "
-        f"diteruskan, meramalkan {fmt.number(max(0.0, row.tren_sesudah), lang, 2)} usulan per bulan sesudahnya. "
-        "Ini asosiasi, bukan bukti bahwa kegiatan itu penyebabnya: "
-        "hal lain yang terjadi di wilayah itu pada waktu yang sama (anggaran, pergantian pimpinan, tenggat IGA atau KIPP) "
-        "juga bisa menjelaskannya.",
-        f"After this event, {region_name} sent {fmt.number(row.region_after, lang, 2)} proposals per month (before: "
-        f"{fmt.number(row.region_before, lang, 2)}; {int(row.n_before)} → {int(row.n_after)} proposals, window "
-        f"{window}). In the comparison group, the {fmt.number(row.n_comparison, lang)} other regions of its cluster "
-        f"({level}) that held no event, the mean per region went from {fmt.number(row.comparison_before, lang, 3)} to "
-        f"{fmt.number(row.comparison_after, lang, 3)}. The difference in differences: "
-        f"**{fmt.number(abs(row.did), lang, 2)} proposals per month {'more' if more else 'fewer'}** (95% interval: "
-        f"{_interval(row.lo, row.hi, lang)}). The region's own trend over the 12 months before, drawn on, predicted "
-        f"{fmt.number(max(0.0, row.tren_sesudah), lang, 2)} proposals per month after. "
-        "This is an association, not proof that the event caused it: anything "
-        "else that happened in the region at the time (budgets, a new head of region, an IGA or KIPP deadline) could "
-        "explain it too.",
+        "Sesudah kegiatan ini, {region_name} mengirim {number_region_after} usulan per bulan (sebelumnya {number_region_before}; {int_n_before} → {int_n_after} usulan, jendela {window}). Di {number_n_comparison} {level} pembanding yang tidak mengadakan kegiatan, rata-rata per wilayah berubah dari {number_comparison_be} menjadi {number_comparison_af}. Selisih dari selisihnya: **{number_abs_did} usulan per bulan {direction}** (interval 95%: {interval_lo}). Tren wilayah itu sendiri pada 12 bulan sebelumnya, bila diteruskan, meramalkan {number_max_v_0_0} usulan per bulan sesudahnya. Ini asosiasi, bukan bukti bahwa kegiatan itu penyebabnya: hal lain yang terjadi di wilayah itu pada waktu yang sama (anggaran, pergantian pimpinan, tenggat IGA atau KIPP) juga bisa menjelaskannya.",
+        region_name=region_name,
+        number_region_after=fmt.number(row.region_after, lang, 2),
+        number_region_before=fmt.number(row.region_before, lang, 2),
+        int_n_before=int(row.n_before),
+        int_n_after=int(row.n_after),
+        window=window,
+        number_n_comparison=fmt.number(row.n_comparison, lang),
+        level=level,
+        number_comparison_be=fmt.number(row.comparison_before, lang, 3),
+        number_comparison_af=fmt.number(row.comparison_after, lang, 3),
+        number_abs_did=fmt.number(abs(row.did), lang, 2),
+        direction=t("lebih banyak") if more else t("lebih sedikit"),
+        interval_lo=_interval(row.lo, row.hi, lang),
+        number_max_v_0_0=fmt.number(max(0.0, row.tren_sesudah), lang, 2),
     )
 
 
@@ -183,7 +168,7 @@ def _monthly_chart(ctx: Ctx, code: str, row, region_name: str) -> None:
         marker_color=[charts.OKABE_ITO[4] if f == "sebelum" else charts.OKABE_ITO[0] for f in months.fase],
         marker_pattern_shape=["" if f == "sebelum" else "/" for f in months.fase],
     )
-    for part, name in ((before, t("Rata-rata sebelum", "Mean before")), (after, t("Rata-rata sesudah", "Mean after"))):
+    for part, name in ((before, t("Rata-rata sebelum")), (after, t("Rata-rata sesudah"))):
         mean = float(part.wilayah.mean())
         fig.add_scatter(
             x=[part.bulan.iloc[0], part.bulan.iloc[-1]],
@@ -197,14 +182,14 @@ def _monthly_chart(ctx: Ctx, code: str, row, region_name: str) -> None:
         y=months.pembanding,
         mode="lines",
         line={"color": charts.OKABE_ITO[5], "dash": "dash", "width": 2},
-        name=t("Pembanding: rata-rata per wilayah", "Comparison: mean per region"),
+        name=t("Pembanding: rata-rata per wilayah"),
     )
     fig.add_scatter(
         x=months.bulan,
         y=months.tren,
         mode="lines",
         line={"color": "#555", "dash": "dot", "width": 1.5},
-        name=t("Tren sebelum kegiatan, diteruskan", "Trend before the event, drawn on"),
+        name=t("Tren sebelum kegiatan, diteruskan"),
     )
     event_month = months.bulan[months.fase == "kegiatan"].iloc[0]
     fig.update_layout(
@@ -225,32 +210,32 @@ def _monthly_chart(ctx: Ctx, code: str, row, region_name: str) -> None:
                 "x": event_month,
                 "y": 1,
                 "yref": "y domain",
-                "text": t("kegiatan", "event"),
+                "text": t("kegiatan"),
                 "showarrow": False,
                 "xanchor": "left",
                 "yanchor": "top",
                 "bgcolor": "rgba(255,255,255,0.8)",
             }
         ],
-        xaxis={"title": t("Bulan", "Month"), "tickformat": "%m/%Y"},
+        xaxis={"title": t("Bulan"), "tickformat": "%m/%Y"},
         yaxis={
-            "title": t("Usulan per bulan", "Proposals per month"),
+            "title": t("Usulan per bulan"),
             "rangemode": "tozero",
             **({"dtick": 1} if months.wilayah.max() <= 10 else {}),
         },
         bargap=0.15,
     )
     fase = {
-        "sebelum": t("sebelum", "before"),
-        "kegiatan": t("bulan kegiatan (tidak dihitung)", "event's month (not counted)"),
-        "sesudah": t("sesudah", "after"),
+        "sebelum": t("sebelum"),
+        "kegiatan": t("bulan kegiatan (tidak dihitung)"),
+        "sesudah": t("sesudah"),
     }
     columns = {
-        "bulan": t("Bulan", "Month"),
-        "fase": t("Fase", "Phase"),
+        "bulan": t("Bulan"),
+        "fase": t("Fase"),
         "wilayah": region_name,
-        "pembanding": t("Pembanding (rata-rata per wilayah)", "Comparison (mean per region)"),
-        "tren": t("Tren sebelum kegiatan", "Trend before the event"),
+        "pembanding": t("Pembanding (rata-rata per wilayah)"),
+        "tren": t("Tren sebelum kegiatan"),
     }
     shown = months.assign(
         bulan=[f"{b:%m/%Y}" for b in months.bulan],
@@ -276,21 +261,18 @@ def region_section(ctx: Ctx, code: str) -> None:
     against the comparison group, and for the chosen event its months drawn (or, with too few
     proposals, the sentence saying so instead). A region's account sees only its own region here."""
     t, lang = ctx.t, ctx.lang
-    st.header(t("Kegiatan pembinaan dan sesudahnya", "Outreach events and what followed"))
+    st.header(t("Kegiatan pembinaan dan sesudahnya"))
     if ctx.viewer.role == "publik":
-        st.info(SIGNED_IN[0] if lang == "id" else SIGNED_IN[1])
+        st.info(i18n.tr(lang, SIGNED_IN))
         return
     if not access.sees(ctx.viewer, code):
-        st.info(t("Wilayah ini di luar akses akun Anda.", "This region is outside your account's access."))
+        st.info(t("Wilayah ini di luar akses akun Anda."))
         return
     events = q.region_events(ctx, code)
     if events.empty:
         st.info(
             t(
-                "Belum ada kegiatan pembinaan tercatat untuk wilayah ini. Muat tabel `kegiatan` (kode_wilayah, "
-                "tanggal, jenis, penyelenggara, peserta, sasaran, keterangan).",
-                "No outreach events are recorded for this region yet. Load the `kegiatan` table (kode_wilayah, "
-                "tanggal, jenis, penyelenggara, peserta, sasaran, keterangan).",
+                "Belum ada kegiatan pembinaan tercatat untuk wilayah ini. Muat tabel `kegiatan` (kode_wilayah, tanggal, jenis, penyelenggara, peserta, sasaran, keterangan)."
             )
         )
         return
@@ -300,12 +282,12 @@ def region_section(ctx: Ctx, code: str) -> None:
     st.caption(q.EVENTS.definition(lang))
     listed = pd.DataFrame(
         {
-            t("Tanggal", "Date"): [fmt.date(d, lang) for d in events.tanggal],
-            t("Jenis", "Kind"): [label("jenis_kegiatan", j, lang) for j in events.jenis],
-            t("Penyelenggara", "Organiser"): events.penyelenggara.fillna("–"),
-            t("Peserta", "Participants"): [fmt.number(p, lang) for p in events.peserta],
-            t("Sasaran", "Audience"): events.sasaran.fillna("–"),
-            t("Keterangan", "Description"): events.keterangan.fillna("–"),
+            t("Tanggal"): [fmt.date(d, lang) for d in events.tanggal],
+            t.tc("kegiatan", "Jenis"): [label("jenis_kegiatan", j, lang) for j in events.jenis],
+            t("Penyelenggara"): events.penyelenggara.fillna("–"),
+            t("Peserta"): [fmt.number(p, lang) for p in events.peserta],
+            t("Sasaran"): events.sasaran.fillna("–"),
+            t.tc("kegiatan", "Keterangan"): events.keterangan.fillna("–"),
         }
     )
     charts.table_block(
@@ -329,7 +311,7 @@ def region_section(ctx: Ctx, code: str) -> None:
     computed = [k for k in keys if by_key[k].status == outreach.COMPUTED]
     chosen = urlstate.choice(
         "kegiatan",
-        t("Kegiatan yang ditampilkan", "Event shown"),
+        t("Kegiatan yang ditampilkan"),
         keys,
         default=(computed or keys)[0],  # the newest event with an estimate, else the newest
         format_func=lambda k: (
@@ -350,18 +332,13 @@ def national_section(ctx: Ctx) -> None:
     intervals (a national aggregate every signed-in role may see), and the events the viewer may see
     one by one (a region's account: its own)."""
     t, lang = ctx.t, ctx.lang
-    st.header(t("Kegiatan pembinaan di seluruh Indonesia", "Outreach events across Indonesia"))
+    st.header(t("Kegiatan pembinaan di seluruh Indonesia"))
     if ctx.viewer.role == "publik":
-        st.info(SIGNED_IN[0] if lang == "id" else SIGNED_IN[1])
+        st.info(i18n.tr(lang, SIGNED_IN))
         return
     kinds = q.by_kind()
     if kinds.kegiatan.sum() == 0:
-        st.info(
-            t(
-                "Belum ada kegiatan pembinaan dalam data. Muat tabel `kegiatan`.",
-                "There are no outreach events in the data yet. Load the `kegiatan` table.",
-            )
-        )
+        st.info(t("Belum ada kegiatan pembinaan dalam data. Muat tabel `kegiatan`."))
         return
     ctx.not_applied(
         (*q.IGNORES, "provinsi", "wilayah"),
@@ -388,7 +365,7 @@ def national_section(ctx: Ctx) -> None:
             "color": "#555",
             "thickness": 2,
         },
-        name=t("Rata-rata dengan interval 95%", "Mean with 95% interval"),
+        name=t("Rata-rata dengan interval 95%"),
         customdata=[
             f"n = {fmt.number(d, lang)} / {fmt.number(k, lang)}"
             for d, k in zip(drawn.dihitung, drawn.kegiatan, strict=True)
@@ -408,26 +385,25 @@ def national_section(ctx: Ctx) -> None:
                 "line": {"color": "#000", "width": 1},
             }
         ],
-        xaxis={"title": t("Usulan per bulan, selisih dari selisih", "Proposals per month, difference in differences")},
+        xaxis={"title": t("Usulan per bulan, selisih dari selisih")},
     )
     fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=list(kinds.label[::-1]))
     few = kinds[kinds.rata.isna()]
     note = (
         t(
-            f" Tanpa titik (kurang dari {outreach.MIN_EVENTS} kegiatan yang dapat dihitung): "
-            + ", ".join(few.label)
-            + ".",
-            f" No point (fewer than {outreach.MIN_EVENTS} computable events): " + ", ".join(few.label) + ".",
+            " Tanpa titik (kurang dari {n} kegiatan yang dapat dihitung): {kinds}.",
+            n=outreach.MIN_EVENTS,
+            kinds=", ".join(few.label),
         )
         if len(few)
         else ""
     )
     names = {
-        "label": t("Jenis kegiatan", "Kind of event"),
-        "kegiatan": t("Kegiatan", "Events"),
-        "dihitung": t("Dapat dihitung", "Computable"),
-        "rata": t("Rata-rata (usulan per bulan)", "Mean (proposals per month)"),
-        "ci": t("Interval 95%", "95% interval"),
+        "label": t("Jenis kegiatan"),
+        "kegiatan": t("Kegiatan"),
+        "dihitung": t("Dapat dihitung"),
+        "rata": t("Rata-rata (usulan per bulan)"),
+        "ci": t("Interval 95%"),
     }
     shown = pd.DataFrame(
         {
@@ -444,13 +420,13 @@ def national_section(ctx: Ctx) -> None:
             names["kegiatan"]: kinds.kegiatan,
             names["dihitung"]: kinds.dihitung,
             names["rata"]: kinds.rata,
-            t("Interval 95% bawah", "95% interval low"): kinds.lo,
-            t("Interval 95% atas", "95% interval high"): kinds.hi,
+            t("Interval 95% bawah"): kinds.lo,
+            t("Interval 95% atas"): kinds.hi,
         }
     )
     charts.block(
         q.BY_KIND.name(lang),
-        q.BY_KIND.definition(lang) + " " + t("Tiap kegiatan: ", "Each event: ") + q.AFTER.definition(lang) + note,
+        q.BY_KIND.definition(lang) + " " + t("Tiap kegiatan: ") + q.AFTER.definition(lang) + note,
         fig,
         shown,
         "kegiatan_menurut_jenis",
@@ -459,18 +435,15 @@ def national_section(ctx: Ctx) -> None:
         full=lambda: csv,
     )
     events = q.visible_events(ctx)
-    st.subheader(t("Kegiatan satu per satu", "Events one by one"))
+    st.subheader(t("Kegiatan satu per satu"))
     if ctx.viewer.role == "daerah":
         st.caption(
             t(
-                "Akun daerah melihat kegiatan wilayahnya sendiri; kegiatan wilayah lain hanya masuk angka nasional di "
-                "atas.",
-                "A region's account sees its own region's events; other regions' events enter only the national "
-                "figures above.",
+                "Akun daerah melihat kegiatan wilayahnya sendiri; kegiatan wilayah lain hanya masuk angka nasional di atas."
             )
         )
     if events.empty:
-        st.info(t("Tidak ada kegiatan yang dapat Anda lihat.", "There are no events you may see."))
+        st.info(t("Tidak ada kegiatan yang dapat Anda lihat."))
         return
     shown, csv = _estimate_rows(ctx, events, with_region=True)
     charts.table_block(shown, "kegiatan_semua", lang, key="kegiatan_semua", full=lambda: csv)

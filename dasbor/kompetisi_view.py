@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import access, charts, domain, fmt, urlstate
+from dasbor import access, charts, domain, fmt, i18n, urlstate
 from dasbor.frame import Ctx
 from dasbor.i18n import label
 from dasbor.kegiatan_view import SIGNED_IN
@@ -34,16 +34,12 @@ def _choose(ctx: Ctx) -> str | None:
     comps = q.competitions()
     if not comps:
         st.info(
-            ctx.t(
-                "Belum ada keikutsertaan kompetisi dalam data. Muat tabel `penghargaan` (ajang, tahun, capaian).",
-                "There are no competition entries in the data yet. Load the `penghargaan` table (ajang, tahun, "
-                "capaian).",
-            )
+            ctx.t("Belum ada keikutsertaan kompetisi dalam data. Muat tabel `penghargaan` (ajang, tahun, capaian).")
         )
         return None
     return urlstate.choice(
         "ajang",
-        ctx.t("Ajang", "Competition"),
+        ctx.t("Ajang"),
         comps,
         default="KIPP",
         widget="radio",
@@ -54,7 +50,7 @@ def _choose(ctx: Ctx) -> str | None:
 
 def _round_name(ajang: str, rank: int, lang: str) -> str:
     if rank == q.UNKNOWN:
-        return "babak tidak diketahui" if lang == "id" else "round unknown"
+        return i18n.tr(lang, "babak tidak diketahui")
     return domain.rank_names(ajang, lang).get(rank, str(rank))
 
 
@@ -62,9 +58,7 @@ def _entries_chart(ctx: Ctx, frame: pd.DataFrame, ajang: str, key: str, whose: s
     t, lang = ctx.t, ctx.lang
     years = q.per_year(frame)
     if years.empty:
-        st.info(
-            t(f"Belum ada keikutsertaan {whose} dalam ajang ini.", f"No entries of {whose} in this competition yet.")
-        )
+        st.info(t("Belum ada keikutsertaan {whose} dalam ajang ini.", whose=whose))
         return
     fig = go.Figure()
     for rank in sorted(years.peringkat.unique()):
@@ -81,16 +75,16 @@ def _entries_chart(ctx: Ctx, frame: pd.DataFrame, ajang: str, key: str, whose: s
     fig.update_layout(
         barmode="stack",
         legend={"traceorder": "normal"},
-        xaxis={"dtick": 1, "tickformat": "d", "title": t("Tahun ajang", "Competition year")},
-        yaxis={"title": t("Keikutsertaan", "Entries"), "tickformat": ",d", **({"dtick": 1} if top <= 10 else {})},
+        xaxis={"dtick": 1, "tickformat": "d", "title": t("Tahun ajang")},
+        yaxis={"title": t("Keikutsertaan"), "tickformat": ",d", **({"dtick": 1} if top <= 10 else {})},
     )
     table = years.assign(
         tahun=years.tahun.astype(str), peringkat=[_round_name(ajang, int(r), lang) for r in years.peringkat]
     ).rename(
         columns={
-            "tahun": t("Tahun", "Year"),
-            "peringkat": t("Babak terjauh", "Furthest round"),
-            "jumlah": t("Keikutsertaan", "Entries"),
+            "tahun": t("Tahun"),
+            "peringkat": t("Babak terjauh"),
+            "jumlah": t("Keikutsertaan"),
         }
     )
     charts.block(
@@ -106,7 +100,7 @@ def _entries_chart(ctx: Ctx, frame: pd.DataFrame, ajang: str, key: str, whose: s
 
 def _passing_block(ctx: Ctx, mine: pd.DataFrame | None, nation: pd.DataFrame, ajang: str, key: str, whose: str) -> None:
     t, lang = ctx.t, ctx.lang
-    series = [(t("Nasional", "National"), nation, "diamond", charts.OKABE_ITO[0])]
+    series = [(t.tc("sifat", "Nasional"), nation, "diamond", charts.OKABE_ITO[0])]
     if mine is not None:
         series.insert(0, (whose[:1].upper() + whose[1:], mine, "circle", charts.OKABE_ITO[5]))
     fig = go.Figure()
@@ -133,14 +127,14 @@ def _passing_block(ctx: Ctx, mine: pd.DataFrame | None, nation: pd.DataFrame, aj
         for r in frame.itertuples():
             rows.append(
                 {
-                    t("Untuk", "For"): name,
-                    t("Babak", "Round"): r.babak,
-                    t("Dari babak sebelumnya", "Reached the round before"): int(r.n),
-                    t("Lolos", "Passed"): int(r.k),
-                    t("Bagian", "Share"): fmt.percent(r.bagian, lang)
+                    t("Untuk"): name,
+                    t("Babak"): r.babak,
+                    t("Dari babak sebelumnya"): int(r.n),
+                    t("Lolos"): int(r.k),
+                    t("Bagian"): fmt.percent(r.bagian, lang)
                     if not math.isnan(r.bagian)
-                    else t("hanya yang lolos tercatat", "only those who passed are recorded"),
-                    t("Interval 95% (Wilson)", "95% interval (Wilson)"): "–"
+                    else t("hanya yang lolos tercatat"),
+                    t("Interval 95% (Wilson)"): "–"
                     if math.isnan(r.lo)
                     else f"{fmt.percent(r.lo, lang)} – {fmt.percent(r.hi, lang)}",
                     "_bagian": r.bagian,
@@ -150,17 +144,17 @@ def _passing_block(ctx: Ctx, mine: pd.DataFrame | None, nation: pd.DataFrame, aj
             )
     order = [_round_name(ajang, r, lang) for r in sorted(domain.rank_names(ajang))[1:]]
     fig.update_layout(
-        yaxis={"title": t("Bagian yang lolos", "Share passing"), "tickformat": ".0%", "range": [0, 1.02]},
-        xaxis={"title": t("Babak", "Round"), "type": "category", "categoryorder": "array", "categoryarray": order},
+        yaxis={"title": t("Bagian yang lolos"), "tickformat": ".0%", "range": [0, 1.02]},
+        xaxis={"title": t("Babak"), "type": "category", "categoryorder": "array", "categoryarray": order},
     )
     table = pd.DataFrame(rows)
     shown = table.drop(columns=["_bagian", "_lo", "_hi"]) if len(table) else table
     csv = (
-        table.drop(columns=[t("Bagian", "Share"), t("Interval 95% (Wilson)", "95% interval (Wilson)")]).rename(
+        table.drop(columns=[t("Bagian"), t("Interval 95% (Wilson)")]).rename(
             columns={
-                "_bagian": t("Bagian", "Share"),
-                "_lo": t("Interval 95% bawah", "95% interval low"),
-                "_hi": t("Interval 95% atas", "95% interval high"),
+                "_bagian": t("Bagian"),
+                "_lo": t("Interval 95% bawah"),
+                "_hi": t("Interval 95% atas"),
             }
         )
         if len(table)
@@ -184,19 +178,15 @@ def _sizes_block(ctx: Ctx, ajang: str, key: str) -> None:
     st.subheader(f"{q.SIZES.name(lang)}: {label('ajang', ajang, lang)}")
     st.caption(q.SIZES.definition(lang))
     if sizes.empty:
-        st.caption(
-            t("Tidak ada ukuran babak yang diketahui untuk ajang ini.", "No round sizes are known for this one.")
-        )
+        st.caption(t("Tidak ada ukuran babak yang diketahui untuk ajang ini."))
         return
     shown = pd.DataFrame(
         {
-            t("Tahun", "Year"): sizes.tahun.astype(str),
-            t("Babak", "Round"): [label("capaian", c, lang) for c in sizes.capaian],
-            t("Keikutsertaan", "Entries"): [fmt.number(v, lang) for v in sizes.jumlah],
-            t("Bagian dari babak sebelumnya", "Share of the round before"): [
-                fmt.percent(v, lang) for v in sizes.bagian
-            ],
-            t("Sumber", "Source"): sizes.sumber,
+            t("Tahun"): sizes.tahun.astype(str),
+            t("Babak"): [label("capaian", c, lang) for c in sizes.capaian],
+            t("Keikutsertaan"): [fmt.number(v, lang) for v in sizes.jumlah],
+            t("Bagian dari babak sebelumnya"): [fmt.percent(v, lang) for v in sizes.bagian],
+            t("Sumber"): sizes.sumber,
         }
     )
     charts.table_block(
@@ -214,10 +204,7 @@ def _never_block(ctx: Ctx, ajang: str, region: str | None, key: str) -> None:
     never = q.never_passed(ajang)
     st.subheader(f"{q.NEVER.name(lang)}: {label('ajang', ajang, lang)}")
     st.caption(q.NEVER.definition(lang))
-    count = t(
-        f"Secara nasional: {fmt.number(len(never), lang)} wilayah.",
-        f"Nationally: {fmt.number(len(never), lang)} regions.",
-    )
+    count = t("Secara nasional: {number_len_never} wilayah.", number_len_never=fmt.number(len(never), lang))
     own = [c for c in ([region] if region else ctx.viewer.wilayah) if c and access.sees(ctx.viewer, c)]
     mine = never[never.kode_wilayah.isin(own)]
     if region or ctx.viewer.role == "daerah":
@@ -227,14 +214,13 @@ def _never_block(ctx: Ctx, ajang: str, region: str | None, key: str) -> None:
                 count
                 + " "
                 + t(
-                    f"Termasuk di dalamnya: **{fmt.md(names)}** ({fmt.number(int(mine.keikutsertaan.sum()), lang)} "
-                    "keikutsertaan, tak satu pun lolos babak pertama).",
-                    f"Among them: **{fmt.md(names)}** ({fmt.number(int(mine.keikutsertaan.sum()), lang)} entries, "
-                    "none past the first round).",
+                    "Termasuk di dalamnya: **{md_names}** ({number_int_sum} keikutsertaan, tak satu pun lolos babak pertama).",
+                    md_names=fmt.md(names),
+                    number_int_sum=fmt.number(int(mine.keikutsertaan.sum()), lang),
                 )
             )
         else:
-            st.markdown(count + " " + t("Wilayah ini tidak termasuk.", "This region is not one of them."))
+            st.markdown(count + " " + t("Wilayah ini tidak termasuk."))
     if not ctx.viewer.national or region:
         return
     st.markdown(count)
@@ -242,12 +228,12 @@ def _never_block(ctx: Ctx, ajang: str, region: str | None, key: str) -> None:
         charts.table_block(
             never.rename(
                 columns={
-                    "kode_wilayah": t("Kode", "Code"),
-                    "nama": t("Wilayah", "Region"),
-                    "nama_provinsi": t("Provinsi", "Province"),
-                    "keikutsertaan": t("Keikutsertaan", "Entries"),
-                    "dari": t("Dari tahun", "From"),
-                    "sampai": t("Sampai tahun", "To"),
+                    "kode_wilayah": t("Kode"),
+                    "nama": t("Wilayah"),
+                    "nama_provinsi": t("Provinsi"),
+                    "keikutsertaan": t("Keikutsertaan"),
+                    "dari": t("Dari tahun"),
+                    "sampai": t("Sampai tahun"),
                 }
             ),
             f"kompetisi_tanpa_lolos_{ajang}",
@@ -261,25 +247,25 @@ def _running_block(ctx: Ctx, region: str | None, key: str, whose: str) -> None:
     t, lang = ctx.t, ctx.lang
     frame = q.running(ctx, region)
     groups = {
-        "lolos": t("Pernah lolos sedikitnya satu babak", "Passed at least one round"),
-        "tidak_lolos": t("Ikut, tidak pernah lolos", "Entered, never passed"),
-        "semua": t("Semua yang diterapkan", "Every implemented innovation"),
+        "lolos": t("Pernah lolos sedikitnya satu babak"),
+        "tidak_lolos": t("Ikut, tidak pernah lolos"),
+        "semua": t("Semua yang diterapkan"),
     }
     st.subheader(q.RUNNING.name(lang))
     st.caption(q.RUNNING.definition(lang))
     rows, raw = [], []
     for r in frame.itertuples():
-        for who, prefix in ((whose, ""), (t("Nasional", "National"), "nasional_")):
+        for who, prefix in ((whose, ""), (t.tc("sifat", "Nasional"), "nasional_")):
             n, stopped = getattr(r, f"{prefix}n"), getattr(r, f"{prefix}berhenti")
             shares = [getattr(r, f"{prefix}th{y}") for y in q.HORIZONS]
             rows.append(
                 {
-                    t("Kelompok", "Group"): groups[r.kelompok],
-                    t("Untuk", "For"): who,
-                    t("Inovasi diterapkan", "Innovations implemented"): fmt.number(n, lang),
-                    t("Tercatat berhenti", "Recorded as stopped"): fmt.number(stopped, lang),
+                    t("Kelompok"): groups[r.kelompok],
+                    t("Untuk"): who,
+                    t("Inovasi diterapkan"): fmt.number(n, lang),
+                    t("Tercatat berhenti"): fmt.number(stopped, lang),
                     **{
-                        t(f"Masih berjalan {y} th", f"Running after {y} yr"): fmt.percent(v, lang)
+                        t("Masih berjalan {y} th", y=y): fmt.percent(v, lang)
                         for y, v in zip(q.HORIZONS, shares, strict=True)
                     },
                 }
@@ -300,11 +286,9 @@ def _running_block(ctx: Ctx, region: str | None, key: str, whose: str) -> None:
         q.jippnas(lang)
         + " "
         + t(
-            f"Itu {fmt.percent(stopped / updated, lang)} berhenti, {fmt.percent(1 - stopped / updated, lang)} "
-            "masih berjalan saat diperbarui (tanpa batas waktu sejak penerapan, jadi tidak sama persis dengan kolom "
-            "di atas).",
-            f"That is {fmt.percent(stopped / updated, lang)} stopped, {fmt.percent(1 - stopped / updated, lang)} still "
-            "running when updated (at no fixed time since implementation, so not quite the columns above).",
+            "Itu {percent_stopped_upda} berhenti, {percent_v_1_stopped} masih berjalan saat diperbarui (tanpa batas waktu sejak penerapan, jadi tidak sama persis dengan kolom di atas).",
+            percent_stopped_upda=fmt.percent(stopped / updated, lang),
+            percent_v_1_stopped=fmt.percent(1 - stopped / updated, lang),
         )
     )
 
@@ -314,19 +298,19 @@ def region_section(ctx: Ctx, code: str) -> None:
     passes each round against the national share, the known national round sizes, whether it enters
     often and never passes, and whether its awarded innovations keep running."""
     t = ctx.t
-    st.header(t("Kompetisi inovasi", "Innovation competitions"))
+    st.header(t("Kompetisi inovasi"))
     if ctx.viewer.role == "publik":
-        st.info(t(*SIGNED_IN))
+        st.info(t(SIGNED_IN))
         return
     if not access.sees(ctx.viewer, code):
-        st.info(t("Wilayah ini di luar akses akun Anda.", "This region is outside your account's access."))
+        st.info(t("Wilayah ini di luar akses akun Anda."))
         return
     _why_not(ctx)
     ajang = _choose(ctx)
     if ajang is None:
         return
     mine = q.entries(ctx, ajang, code)
-    name = str(mine.nama.iloc[0]) if len(mine) else t("wilayah ini", "this region")
+    name = str(mine.nama.iloc[0]) if len(mine) else t("wilayah ini")
     _entries_chart(ctx, mine, ajang, code, name)
     nation = q.national_entries(ajang)
     stops = q.recorded_stops(nation)
@@ -342,49 +326,37 @@ def national_section(ctx: Ctx) -> None:
     national round sizes, the regions that enter often and never pass (named for national viewers
     only) and whether awarded innovations keep running."""
     t, lang = ctx.t, ctx.lang
-    st.header(
-        t(
-            "Kompetisi inovasi: keikutsertaan dan babak yang dilewati",
-            "Innovation competitions: entries and rounds passed",
-        )
-    )
+    st.header(t("Kompetisi inovasi: keikutsertaan dan babak yang dilewati"))
     if ctx.viewer.role == "publik":
-        st.info(t(*SIGNED_IN))
+        st.info(t(SIGNED_IN))
         return
     _why_not(ctx)
     ajang = _choose(ctx)
     if ajang is None:
         return
     national = ctx.viewer.national
-    whose = t("wilayah dalam tampilan", "regions in view") if national else t("wilayah Anda", "your regions")
+    whose = t("wilayah dalam tampilan") if national else t("wilayah Anda")
     mine = q.entries(ctx, ajang)
     _entries_chart(ctx, mine, ajang, "nasional", whose)
     wide = q.region_years(mine)
     if len(wide):
-        st.subheader(t("Keikutsertaan per wilayah dan tahun", "Entries per region and year"))
+        st.subheader(t("Keikutsertaan per wilayah dan tahun"))
         st.caption(
             q.ENTRIES.definition(lang)
             + " "
-            + (
-                ""
-                if national
-                else t(
-                    "Akun daerah melihat wilayahnya sendiri; baris terakhir adalah jumlah nasional.",
-                    "A region's account sees its own regions; the last row is the national total.",
-                )
-            )
+            + ("" if national else t("Akun daerah melihat wilayahnya sendiri; baris terakhir adalah jumlah nasional."))
         )
         if not national:
             total = q.region_years(q.national_entries(ajang)).drop(columns=["kode_wilayah", "nama"]).sum()
             wide = pd.concat(
                 [
                     wide,
-                    pd.DataFrame([{"kode_wilayah": "", "nama": t("Seluruh Indonesia", "All of Indonesia"), **total}]),
+                    pd.DataFrame([{"kode_wilayah": "", "nama": t("Seluruh Indonesia"), **total}]),
                 ],
                 ignore_index=True,
             ).fillna(0)
         shown = wide.rename(
-            columns={"kode_wilayah": t("Kode", "Code"), "nama": t("Wilayah", "Region"), "jumlah": t("Jumlah", "Total")}
+            columns={"kode_wilayah": t("Kode"), "nama": t("Wilayah"), "jumlah": t.tc("total", "Jumlah")}
         )
         shown.columns = [str(c) for c in shown.columns]
         charts.table_block(shown, f"kompetisi_wilayah_{ajang}", lang, key=f"kompetisi_wilayah_{ajang}")

@@ -23,7 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import charts, domain, fmt, geo, urlstate
+from dasbor import charts, domain, fmt, geo, i18n, urlstate
 from dasbor.frame import Ctx
 from dasbor.i18n import label
 from dasbor.profil import iid_cell
@@ -60,7 +60,7 @@ def figure_name(option: peta.Option, lang: str, stage: str = domain.IMPLEMENTED)
     if option.key == "proporsi":
         name += f": {label('tahap', stage, lang).lower()}"
     elif option.key == "iid":
-        name += ": " + ("tahun terakhir" if lang == "id" else "latest year")
+        name += ": " + (i18n.tr(lang, "tahun terakhir"))
     return name
 
 
@@ -146,7 +146,7 @@ def figure(
     subset of the geometry (no region is sent twice); ``highlight`` outlines one region and ``names``
     writes the regions' names on them (for a small map of a region and its neighbours)."""
     option, frame = result.option, result.frame
-    t = (lambda i, e: i) if lang == "id" else (lambda i, e: e)
+    t = i18n.translator(lang)
     title = figure_name(option, lang, stage)
     fig = go.Figure()
     shown = frame[frame.status == "nilai"]
@@ -231,7 +231,7 @@ def figure(
                 line={"color": "#000000", "width": 2.5},
                 hoverinfo="skip",
                 showlegend=True,
-                name=t("Wilayah yang dipilih", "Chosen region"),
+                name=t("Wilayah yang dipilih"),
                 legendrank=200,
             )
         )
@@ -267,37 +267,33 @@ def figure(
 def table(result: peta.MapValues, lang: str, stage: str = domain.IMPLEMENTED) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The regions beside the map (none outside the viewer's access), as shown and as downloaded."""
     option = result.option
-    t = (lambda i, e: i) if lang == "id" else (lambda i, e: e)
+    t = i18n.translator(lang)
     rows = result.frame[result.frame.status != "di_luar_akses"]
     rows = rows.sort_values(["nilai", "nama"], ascending=[False, True], na_position="last", kind="stable")
     name = figure_name(option, lang, stage)
     status = [_status_text(s, lang) if s != "nilai" else "" for s in rows.status]
     shown = {
-        t("Wilayah", "Region"): rows.nama,
+        t("Wilayah"): rows.nama,
         name: [value_text(option, r, lang) if r.status == "nilai" else "–" for r in rows.itertuples()],
     }
-    csv = {"kode_wilayah": rows.kode, t("Wilayah", "Region"): rows.nama}
+    csv = {"kode_wilayah": rows.kode, t("Wilayah"): rows.nama}
     if result.level == "kabkota":
-        shown[t("Provinsi", "Province")] = rows.nama_provinsi
-        csv[t("Provinsi", "Province")] = rows.nama_provinsi
+        shown[t("Provinsi")] = rows.nama_provinsi
+        csv[t("Provinsi")] = rows.nama_provinsi
     csv[name] = rows.nilai
     if option.key == "per_100rb":
-        csv[t("Usulan", "Proposals")] = rows.n
-        csv[t("Penduduk", "Population")] = rows.penduduk
-        csv[t("Tahun penduduk", "Population year")] = rows.tahun_penduduk
-        csv[t("Sumber penduduk", "Population source")] = rows.sumber_penduduk
+        csv[t("Usulan")] = rows.n
+        csv[t("Penduduk")] = rows.penduduk
+        csv[t("Tahun penduduk")] = rows.tahun_penduduk
+        csv[t("Sumber penduduk")] = rows.sumber_penduduk
     elif option.key == "proporsi":
-        csv[t(f"Mencapai {label('tahap', stage, lang).lower()}", f"Reached {label('tahap', stage, lang).lower()}")] = (
-            rows.k
-        )
-        csv[t("Usulan", "Proposals")] = rows.n
+        csv[t("Mencapai {lower}", lower=label("tahap", stage, lang).lower())] = rows.k
+        csv[t("Usulan")] = rows.n
     elif option.key == "iid":
-        csv[t("Predikat IID", "IID rating")] = [
-            label("predikat", c, lang) if isinstance(c, str) else None for c in rows.kategori
-        ]
-        csv[t("Tahun IID", "IID year")] = rows.iid_tahun
-    shown[t("Keterangan", "Note")] = status
-    csv[t("Keterangan", "Note")] = status
+        csv[t("Predikat IID")] = [label("predikat", c, lang) if isinstance(c, str) else None for c in rows.kategori]
+        csv[t("Tahun IID")] = rows.iid_tahun
+    shown[t("Keterangan")] = status
+    csv[t("Keterangan")] = status
     return pd.DataFrame(shown), pd.DataFrame(csv)
 
 
@@ -307,32 +303,33 @@ def national_text(result: peta.MapValues, lang: str, stage: str = domain.IMPLEME
         return ""
     option, n = result.option, result.national_n
     where = level_name(result.level, lang).lower()
-    t = (lambda i, e: i) if lang == "id" else (lambda i, e: e)
+    t = i18n.translator(lang)
     if option.key == "proporsi":
         value = fmt.percent(result.national, lang)
         return t(
-            f"Nasional ({where}, {fmt.number(n, lang)} wilayah berusulan): {value}.",
-            f"National ({where}, {fmt.number(n, lang)} regions with proposals): {value}.",
+            "Nasional ({where}, {number_n} wilayah berusulan): {value}.",
+            where=where,
+            number_n=fmt.number(n, lang),
+            value=value,
         )
     if option.key == "per_100rb":
         value = fmt.number(result.national, lang, 2)
         return t(
-            f"Nasional ({where}, {fmt.number(n, lang)} wilayah yang melapor dan punya data penduduk): {value} usulan "
-            "per 100.000 penduduk.",
-            f"National ({where}, {fmt.number(n, lang)} reporting regions with population data): {value} proposals per "
-            "100,000 people.",
+            "Nasional ({where}, {number_n} wilayah yang melapor dan punya data penduduk): {value} usulan per 100.000 penduduk.",
+            where=where,
+            number_n=fmt.number(n, lang),
+            value=value,
         )
     if option.key == "iid":
         value = fmt.number(result.national, lang, 2)
         return t(
-            f"Rata-rata nasional skor IID terakhir ({where}, {fmt.number(n, lang)} wilayah): {value}.",
-            f"National mean of the latest IID score ({where}, {fmt.number(n, lang)} regions): {value}.",
+            "Rata-rata nasional skor IID terakhir ({where}, {number_n} wilayah): {value}.",
+            where=where,
+            number_n=fmt.number(n, lang),
+            value=value,
         )
     value = fmt.number(result.national, lang)
-    return t(
-        f"Nasional ({where}): {value} {option.figure.unit('id')}.",
-        f"National ({where}): {value} {option.figure.unit('en')}.",
-    )
+    return t("Nasional ({where}): {value} {unit_id}.", where=where, value=value, unit_id=option.figure.unit(lang))
 
 
 def selected_code(event, allowed) -> str | None:
@@ -350,15 +347,13 @@ def selected_code(event, allowed) -> str | None:
 
 def _profile_link(ctx: Ctx, code: str, name: str, target=st) -> None:
     if not (ROOT / PROFILE_PAGE).exists():  # the Profil Wilayah page ships separately
-        target.caption(ctx.t(f"Dipilih: {name}.", f"Selected: {name}."))
+        target.caption(ctx.t("Dipilih: {name}.", name=name))
         return
     params = {k: v for k, v in ctx.filters.to_params().items() if k not in ("prov", "wil")}
     params["wil"] = code
     if ctx.lang != "id":
         params["lang"] = ctx.lang
-    target.page_link(
-        PROFILE_PAGE, label=ctx.t(f"Buka profil {name}", f"Open the profile of {name}"), icon="➡️", query_params=params
-    )
+    target.page_link(PROFILE_PAGE, label=ctx.t("Buka profil {name}", name=name), icon="➡️", query_params=params)
 
 
 def bytes_sent(fig: go.Figure) -> int:
@@ -383,18 +378,18 @@ def section(
     stage of the share (the page's own choice), ``level`` the level shown when the URL names none."""
     t, lang = ctx.t, ctx.lang
     options = peta.options_for(ctx.viewer, public)
-    st.subheader(t("Peta", "Map"))
+    st.subheader(t("Peta"))
     left, right = st.columns([3, 2])
     chosen = urlstate.choice(
         "peta",
-        t("Angka di peta", "Figure on the map"),
+        t("Angka di peta"),
         list(options),
         target=left,
         format_func=lambda k: figure_name(options[k], lang, stage),
     )
     level = urlstate.choice(
         "peta_tingkat",
-        t("Tingkat", "Level"),
+        t("Tingkat"),
         peta.LEVELS,
         default=level,
         widget="radio",
@@ -410,10 +405,7 @@ def section(
     if not (drawn.status == "nilai").any():
         if (drawn.status == "di_luar_akses").all():
             st.info(
-                t(
-                    f"Akun Anda tidak mencakup wilayah di tingkat ini ({level_name(level, 'id').lower()}).",
-                    f"Your account covers no region at this level ({level_name(level, 'en').lower()}).",
-                )
+                t("Akun Anda tidak mencakup wilayah di tingkat ini ({lower}).", lower=level_name(level, lang).lower())
             )
         else:
             ctx.empty()
@@ -434,15 +426,12 @@ def section(
     if picked:
         _profile_link(ctx, picked, names[picked])
     else:
-        st.caption(t("Klik wilayah di peta untuk membuka profilnya.", "Click a region on the map to open its profile."))
+        st.caption(t("Klik wilayah di peta untuk membuka profilnya."))
     parts = [option.figure.definition(lang)]
     if level == "provinsi":
         parts.append(
             t(
-                "Tingkat provinsi: tiap provinsi diwarnai menurut angka pemerintah provinsinya sendiri, bukan jumlah "
-                "kabupaten/kotanya.",
-                "Province level: each province is coloured by its provincial government's own figure, not the sum "
-                "of its regencies and cities.",
+                "Tingkat provinsi: tiap provinsi diwarnai menurut angka pemerintah provinsinya sendiri, bukan jumlah kabupaten/kotanya."
             )
         )
     values = drawn.nilai[drawn.status == "nilai"].astype(float).to_numpy()
@@ -450,23 +439,16 @@ def section(
         cap = fmt.number(capped_top(values), lang, option.digits)
         parts.append(
             t(
-                f"Warna terpekat = {cap} atau lebih (5% wilayah teratas), agar beberapa angka yang sangat tinggi tidak "
-                "memudarkan wilayah lain; angka tiap wilayah ada di tabel.",
-                f"Darkest colour = {cap} or more (the top 5% of regions), so a few very high values do not wash out the "
-                "others; every region's value is in the table.",
+                "Warna terpekat = {cap} atau lebih (5% wilayah teratas), agar beberapa angka yang sangat tinggi tidak memudarkan wilayah lain; angka tiap wilayah ada di tabel.",
+                cap=cap,
             )
         )
     parts.append(national_text(result, lang, stage))
     if result.population_note:
         parts.append(result.population_note)
     if search.strip():
-        parts.append(t("Pencarian di atas juga mempersempit peta.", "The search above narrows the map too."))
-    parts.append(
-        t(
-            "Abu-abu = tidak ada data (bukan nol). Batas wilayah: Cahya DSN (MIT), disederhanakan untuk peta.",
-            "Grey = no data (not zero). Boundaries: Cahya DSN (MIT), simplified for the map.",
-        )
-    )
+        parts.append(t("Pencarian di atas juga mempersempit peta."))
+    parts.append(t("Abu-abu = tidak ada data (bukan nol). Batas wilayah: Cahya DSN (MIT), disederhanakan untuk peta."))
     st.caption(" ".join(p for p in parts if p))
     return result
 
@@ -501,15 +483,15 @@ def neighbourhood_section(ctx: Ctx, code: str, figure_key: str | None = None, ke
         return
     public = ctx.viewer.role == "publik"
     option = peta.options_for(ctx.viewer, public)[figure_key or ("publik" if public else "usulan")]
-    st.subheader(ctx.t("Wilayah ini dan tetangganya", "This region and its neighbours"))
+    st.subheader(ctx.t("Wilayah ini dan tetangganya"))
     st.plotly_chart(fig, config=CONFIG, key=key)
     n = len(geo.neighbours(code))
     st.caption(
         ctx.t(
-            f"{option.figure.name('id')}: {option.figure.definition('id')} Tetangga = {n} wilayah setingkat yang "
-            "berbatasan darat. Batas wilayah: Cahya DSN (MIT).",
-            f"{option.figure.name('en')}: {option.figure.definition('en')} Neighbours = the {n} regions of the same "
-            "level sharing a land border. Boundaries: Cahya DSN (MIT).",
+            "{name_id}: {definition_id} Tetangga = {n} wilayah setingkat yang berbatasan darat. Batas wilayah: Cahya DSN (MIT).",
+            name_id=option.figure.name(ctx.lang),
+            definition_id=option.figure.definition(ctx.lang),
+            n=n,
         )
     )
 

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import charts, fmt, urlstate
+from dasbor import charts, fmt, i18n, urlstate
 
 PARAM = "cetak"
 # A4 is 210 mm wide; with 12 mm margins 186 mm (703 CSS pixels at 96 per inch) are left for content.
@@ -76,8 +76,8 @@ def stylesheet(title: str, source: str, lang: str) -> str:
     ``source`` with the page number (right), the app's frame and widgets hidden, the page flowing
     over every sheet instead of being clipped to the screen's scroll box."""
     printed = fmt.date(dt.date.today(), lang)
-    left = f"{title} · {'dicetak' if lang == 'id' else 'printed'} {printed}"
-    page_word = "halaman" if lang == "id" else "page"
+    left = f"{title} · {i18n.tr(lang, 'dicetak')} {printed}"
+    page_word = i18n.tr(lang, "halaman")
     return f"""
 <style>
 @page {{

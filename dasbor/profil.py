@@ -84,17 +84,17 @@ def region_rows(ctx: Ctx, table: pd.DataFrame, stage_name: str, sort: str) -> tu
     per_100k = table.n / table.penduduk * 100_000
     verdicts = [label("verdict", v if isinstance(v, str) else "tidak_ada", lang) for v in table.verdict]
     names = {
-        "nama": t("Wilayah", "Region"),
-        "nama_provinsi": t("Provinsi", "Province"),
-        "n": t("Usulan", "Proposals"),
-        "k": t(f"Mencapai {stage_name}", f"Reached {stage_name}"),
-        "proporsi": t("Proporsi", "Share"),
-        "interval": t("Interval 95% (Wilson)", "95% interval (Wilson)"),
-        "batas": t("Batas wajar 95%", "95% control range"),
-        "banding": t("Dibanding klaster", "Against cluster"),
+        "nama": t("Wilayah"),
+        "nama_provinsi": t("Provinsi"),
+        "n": t("Usulan"),
+        "k": t("Mencapai {stage_name}", stage_name=stage_name),
+        "proporsi": t("Proporsi"),
+        "interval": t("Interval 95% (Wilson)"),
+        "batas": t("Batas wajar 95%"),
+        "banding": t("Dibanding klaster"),
         "per_100rb": q.PER_CAPITA.name(lang),
-        "iid": t("IID terakhir", "Latest IID"),
-        "penghargaan": t("Penghargaan", "Awards"),
+        "iid": t("IID terakhir"),
+        "penghargaan": t("Penghargaan"),
     }
     shown = pd.DataFrame(
         {
@@ -121,17 +121,15 @@ def region_rows(ctx: Ctx, table: pd.DataFrame, stage_name: str, sort: str) -> tu
             names["n"]: table.n,
             names["k"]: table.k,
             names["proporsi"]: table.proporsi,
-            t("Interval 95% bawah", "95% interval low"): table.ci_lo,
-            t("Interval 95% atas", "95% interval high"): table.ci_hi,
-            t("Batas wajar 95% bawah", "95% control range low"): table.batas_lo,
-            t("Batas wajar 95% atas", "95% control range high"): table.batas_hi,
+            t("Interval 95% bawah"): table.ci_lo,
+            t("Interval 95% atas"): table.ci_hi,
+            t("Batas wajar 95% bawah"): table.batas_lo,
+            t("Batas wajar 95% atas"): table.batas_hi,
             names["banding"]: verdicts,
             **({names["per_100rb"]: per_100k} if has_pop else {}),
-            t("Skor IID", "IID score"): table.iid_skor,
-            t("Predikat IID", "IID rating"): [
-                label("predikat", p, lang) if isinstance(p, str) else None for p in table.iid_predikat
-            ],
-            t("Tahun IID", "IID year"): table.iid_tahun,
+            t("Skor IID"): table.iid_skor,
+            t("Predikat IID"): [label("predikat", p, lang) if isinstance(p, str) else None for p in table.iid_predikat],
+            t("Tahun IID"): table.iid_tahun,
             names["penghargaan"]: table.penghargaan,
         }
     )
@@ -142,13 +140,13 @@ def limit_rows(ctx: Ctx, res: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
     """The regions behind the funnel and the interval chart, as shown and as downloaded."""
     t, lang = ctx.t, ctx.lang
     names = {
-        "nama": t("Wilayah", "Region"),
-        "n": t("Usulan", "Proposals"),
-        "k": t("Mencapai", "Reached"),
-        "proporsi": t("Proporsi", "Share"),
-        "batas": t("Batas wajar 95%", "95% control range"),
-        "di_luar": t("Posisi terhadap batas", "Position against limits"),
-        "verdict": t("Dibanding klaster", "Against cluster"),
+        "nama": t("Wilayah"),
+        "n": t("Usulan"),
+        "k": t("Mencapai"),
+        "proporsi": t("Proporsi"),
+        "batas": t("Batas wajar 95%"),
+        "di_luar": t("Posisi terhadap batas"),
+        "verdict": t("Dibanding klaster"),
     }
     words = {
         "di_luar": [position_label(d, lang) for d in res.di_luar],
@@ -171,8 +169,8 @@ def limit_rows(ctx: Ctx, res: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
             names["n"]: res.n,
             names["k"]: res.k,
             names["proporsi"]: res.proporsi,
-            t("Batas wajar 95% bawah", "95% control range low"): res.batas_lo,
-            t("Batas wajar 95% atas", "95% control range high"): res.batas_hi,
+            t("Batas wajar 95% bawah"): res.batas_lo,
+            t("Batas wajar 95% atas"): res.batas_hi,
             names["di_luar"]: words["di_luar"],
             names["verdict"]: words["verdict"],
         }
@@ -194,12 +192,7 @@ def index_and_awards(ctx: Ctx, cluster: str) -> None:
         what=("IID dan penghargaan", "the IID and the awards"),
     )
     if iid.empty:
-        st.info(
-            t(
-                "Belum ada data IID. Muat tabel `indeks_daerah` (kode_wilayah, tahun, skor dan/atau predikat).",
-                "No IID data yet. Load the `indeks_daerah` table (kode_wilayah, tahun, skor and/or predikat).",
-            )
-        )
+        st.info(t("Belum ada data IID. Muat tabel `indeks_daerah` (kode_wilayah, tahun, skor dan/atau predikat)."))
     else:
         st.caption(q.IID.definition(lang))
         iid["nilai"] = [iid_cell(s, p, None, lang) for s, p in zip(iid.skor, iid.predikat, strict=True)]
@@ -208,19 +201,14 @@ def index_and_awards(ctx: Ctx, cluster: str) -> None:
         names = iid.drop_duplicates("kode").set_index("kode").nama
         wide.insert(0, "nama", names.reindex(wide.index).to_numpy())
         wide = wide.sort_values("nama", kind="stable").reset_index(drop=True)
-        wide.columns = [t("Wilayah", "Region") if c == "nama" else str(c) for c in wide.columns]
+        wide.columns = [t("Wilayah") if c == "nama" else str(c) for c in wide.columns]
         charts.table_block(wide, f"iid_{cluster}", lang, key=f"iid_{cluster}", expanded=True)
     st.subheader(q.AWARDS.name(lang))
     if awards.empty:
-        st.info(
-            t(
-                "Belum ada penghargaan untuk klaster ini. Muat tabel `penghargaan`.",
-                "No awards for this cluster yet. Load the `penghargaan` table.",
-            )
-        )
+        st.info(t("Belum ada penghargaan untuk klaster ini. Muat tabel `penghargaan`."))
     else:
         st.caption(q.AWARDS.definition(lang))
-        closed = t("(tidak dipublikasikan)", "(not published)")
+        closed = t("(tidak dipublikasikan)")
         names = [
             closed if shut else (n if isinstance(n, str) else "–")
             for n, shut in zip(awards.nama_inovasi, awards.tertutup, strict=True)
@@ -231,12 +219,12 @@ def index_and_awards(ctx: Ctx, cluster: str) -> None:
             .fillna("–")
             .rename(
                 columns={
-                    "tahun": t("Tahun", "Year"),
-                    "nama": t("Wilayah", "Region"),
-                    "ajang": t("Ajang", "Competition"),
-                    "capaian": t("Capaian", "Achievement"),
-                    "kategori": t("Kategori", "Category"),
-                    "nama_inovasi": t("Inovasi", "Innovation"),
+                    "tahun": t("Tahun"),
+                    "nama": t("Wilayah"),
+                    "ajang": t("Ajang"),
+                    "capaian": t("Capaian"),
+                    "kategori": t("Kategori"),
+                    "nama_inovasi": t("Inovasi"),
                 }
             ),
             f"penghargaan_{cluster}",

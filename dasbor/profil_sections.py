@@ -26,7 +26,7 @@ def _trend_figure(ctx: Ctx, trend: pd.DataFrame, name: str) -> go.Figure:
         fill="toself",
         line={"width": 0},
         fillcolor="rgba(86,180,233,0.25)",
-        name=t("Separuh tengah klaster (kuartil 1–3)", "Middle half of cluster (quartiles 1–3)"),
+        name=t("Separuh tengah klaster (kuartil 1–3)"),
         hoverinfo="skip",
     )
     fig.add_scatter(
@@ -35,7 +35,7 @@ def _trend_figure(ctx: Ctx, trend: pd.DataFrame, name: str) -> go.Figure:
         mode="lines+markers",
         marker={"symbol": "diamond-open"},
         line={"dash": "dash", "color": "#555"},
-        name=t("Median wilayah klaster", "Cluster's median region"),
+        name=t("Median wilayah klaster"),
     )
     fig.add_scatter(
         x=trend.tahun,
@@ -44,18 +44,18 @@ def _trend_figure(ctx: Ctx, trend: pd.DataFrame, name: str) -> go.Figure:
         line={"color": charts.OKABE_ITO[5], "width": 3},
         name=name,
     )
-    fig.update_xaxes(dtick=1, tickformat="d", title=t("Tahun usulan", "Proposal year"))
+    fig.update_xaxes(dtick=1, tickformat="d", title=t("Tahun usulan"))
     return fig
 
 
 def _trend_table(ctx: Ctx, trend: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     t, lang = ctx.t, ctx.lang
     columns = {
-        "tahun": t("Tahun", "Year"),
+        "tahun": t("Tahun"),
         "wilayah": name,
-        "median_klaster": t("Median klaster", "Cluster median"),
-        "q1_klaster": t("Kuartil 1 klaster", "Cluster quartile 1"),
-        "q3_klaster": t("Kuartil 3 klaster", "Cluster quartile 3"),
+        "median_klaster": t("Median klaster"),
+        "q1_klaster": t("Kuartil 1 klaster"),
+        "q3_klaster": t("Kuartil 3 klaster"),
     }
     shown = trend.assign(
         tahun=trend.tahun.astype(str),
@@ -70,13 +70,10 @@ def trend(ctx: Ctx, where: pd.Series) -> None:
     t, lang = ctx.t, ctx.lang
     if ctx.viewer.role == "publik":
         frame = q.public_per_year(q.cohort(ctx).filters, where.tingkat, where.kode)
-        title = t(
-            "Inovasi publik per tahun usulan dibanding klaster",
-            "Public innovations per proposal year against the cluster",
-        )
+        title = t("Inovasi publik per tahun usulan dibanding klaster")
     else:
         frame = wilayah.per_year(q.cohort(ctx), where.tingkat, where.kode)
-        title = t("Usulan per tahun dibanding klaster", "Proposals per year against the cluster")
+        title = t("Usulan per tahun dibanding klaster")
     if frame.empty:
         return
     name = region_name(where, lang)
@@ -85,12 +82,7 @@ def trend(ctx: Ctx, where: pd.Series) -> None:
         ctx,
         title,
         t(
-            "Garis tebal = wilayah ini; garis putus = median wilayah klaster (wilayah setingkat se-Indonesia, termasuk "
-            "yang tanpa usulan pada tahun itu), bukan rata-rata; pita = kuartil 1–3 wilayah klaster. Tahun berjalan "
-            "belum lengkap.",
-            "Thick line = this region; dashed = the cluster's median region (regions of the same level across "
-            "Indonesia, those without proposals that year included), not the mean; band = the cluster's quartiles "
-            "1–3. The current year is not complete.",
+            "Garis tebal = wilayah ini; garis putus = median wilayah klaster (wilayah setingkat se-Indonesia, termasuk yang tanpa usulan pada tahun itu), bukan rata-rata; pita = kuartil 1–3 wilayah klaster. Tahun berjalan belum lengkap."
         ),
         _trend_figure(ctx, frame, name),
         shown,
@@ -120,7 +112,7 @@ def stages(ctx: Ctx, where: pd.Series) -> None:
             )
         )
         fig.update_yaxes(autorange="reversed", automargin=True)
-        table_ = mix[["label", "jumlah"]].rename(columns={"label": t("Tahap", "Stage"), "jumlah": t("Jumlah", "Count")})
+        table_ = mix[["label", "jumlah"]].rename(columns={"label": t("Tahap"), "jumlah": t("Jumlah")})
         block(
             ctx,
             ringkasan.STAGE_MIX.name(lang),
@@ -141,15 +133,12 @@ def stages(ctx: Ctx, where: pd.Series) -> None:
         )
         block(
             ctx,
-            t("Corong tahapan wilayah ini", "This region's stage funnel"),
+            t("Corong tahapan wilayah ini"),
             t(
-                "Berapa usulan yang pernah mencapai tiap tahap (tahap yang dilewati dihitung terlewati); persen terhadap "
-                "semua usulan.",
-                "How many proposals ever reached each stage (a skipped stage counts as passed); percent of all "
-                "proposals.",
+                "Berapa usulan yang pernah mencapai tiap tahap (tahap yang dilewati dihitung terlewati); persen terhadap semua usulan."
             ),
             fig,
-            reach[["label", "jumlah"]].rename(columns={"label": t("Tahap", "Stage"), "jumlah": t("Jumlah", "Count")}),
+            reach[["label", "jumlah"]].rename(columns={"label": t("Tahap"), "jumlah": t("Jumlah")}),
             f"profil_corong_{where.kode}",
         )
 
@@ -163,29 +152,24 @@ def stuck(ctx: Ctx, where: pd.Series) -> None:
     st.caption(alur.STUCK.definition(lang))
     waits = alur.stage_waits(focus)
     if waits.empty:
-        st.info(t("Belum ada riwayat tahapan wilayah ini.", "No stage history for this region yet."))
+        st.info(t("Belum ada riwayat tahapan wilayah ini."))
         return
     rows, per_stage = alur.stuck(focus, waits)
     if rows.empty:
-        st.success(
-            t(
-                "Tidak ada inovasi yang menunggu keputusan melewati batas 85% tahapnya.",
-                "No innovation is waiting on a decision past its stage's 85% line.",
-            )
-        )
+        st.success(t("Tidak ada inovasi yang menunggu keputusan melewati batas 85% tahapnya."))
         return
     st.markdown(
-        t(f"**{fmt.number(len(rows), lang)} inovasi macet**: ", f"**{fmt.number(len(rows), lang)} stuck**: ")
+        t("**{number_len_rows} inovasi macet**: ", number_len_rows=fmt.number(len(rows), lang))
         + "; ".join(f"{label('tahap', r.tahap, lang)} {fmt.number(r.n, lang)}" for r in per_stage.itertuples())
     )
     shown = pd.DataFrame(
         {
-            t("Inovasi", "Innovation"): rows.nama_inovasi,
-            t("Tahap", "Stage"): [label("tahap", s, lang) for s in rows.tahap],
-            t("Hari menunggu", "Days waiting"): rows.hari_menunggu.astype(int),
-            t("Batas 85% (hari)", "85% line (days)"): rows.p85.astype(int),
-            t("Perangkat daerah", "Agency"): rows.perangkat_daerah,
-            t("Masuk tahap", "Entered"): [fmt.date(d, lang) for d in rows.tanggal_tahap],
+            t("Inovasi"): rows.nama_inovasi,
+            t("Tahap"): [label("tahap", s, lang) for s in rows.tahap],
+            t("Hari menunggu"): rows.hari_menunggu.astype(int),
+            t("Batas 85% (hari)"): rows.p85.astype(int),
+            t("Perangkat daerah"): rows.perangkat_daerah,
+            t.tc("singkat", "Masuk tahap"): [fmt.date(d, lang) for d in rows.tanggal_tahap],
         }
     )
     table(ctx, shown, f"profil_macet_{where.kode}")
@@ -202,19 +186,14 @@ def impact(ctx: Ctx, where: pd.Series) -> None:
     """Dampak's figures for the region (``dampak.impact``, the same computation narrowed to it)."""
     t, lang = ctx.t, ctx.lang
     focus = q.focus(ctx, where.kode)
-    st.subheader(t("Dampak", "Impact"))
+    st.subheader(t("Dampak"))
     imp = dampak.impact(str(data.snapshot()), focus.filters, ctx.viewer)
     if not imp["n_eval"]:
-        st.info(
-            t("Belum ada inovasi wilayah ini yang dievaluasi.", "No innovation of this region has been evaluated yet.")
-        )
+        st.info(t("Belum ada inovasi wilayah ini yang dievaluasi."))
         return
     st.caption(
         t(
-            "Dari evaluasi terakhir tiap inovasi; dilaporkan sendiri oleh daerah (IKM: survei). Perubahan sebelum–"
-            "sesudah bukan estimasi sebab-akibat. Definisi tiap angka seperti di halaman Dampak.",
-            "From each innovation's latest evaluation; self-reported by the region (IKM: surveys). Before–after "
-            "changes are not causal estimates. Each figure is defined as on the Impact page.",
+            "Dari evaluasi terakhir tiap inovasi; dilaporkan sendiri oleh daerah (IKM: survei). Perubahan sebelum–sesudah bukan estimasi sebab-akibat. Definisi tiap angka seperti di halaman Dampak."
         )
     )
     out = []
@@ -236,13 +215,13 @@ def impact(ctx: Ctx, where: pd.Series) -> None:
             unit = "" if money else f" {label('satuan_waktu', r.unit, lang)}"
             text = (
                 f"{show(r.sebelum)} → {show(r.sesudah)}{unit}; "
-                + t("perubahan median ", "median change ")
+                + t("perubahan median ")
                 + f"{show(r.perubahan)} ({show(r.lo)} – {show(r.hi)})"
             )
             out.append((figure.name(lang), text, r.n))
     med, lo, hi = imp["ikm"]
     if imp["n_surveyed"]:
-        text = t("perubahan median ", "median change ") + (
+        text = t("perubahan median ") + (
             f"{fmt.number(med, lang, 1)} ({fmt.number(lo, lang, 1)} – {fmt.number(hi, lang, 1)})"
         )
         out.append((dampak.IKM.name(lang), text, imp["n_surveyed"]))
@@ -250,13 +229,14 @@ def impact(ctx: Ctx, where: pd.Series) -> None:
     if n_life:
         text = "; ".join(
             t(
-                f"{y} tahun: {fmt.percent(_survival_at(times, surv, y), lang, 0)}",
-                f"{y} years: {fmt.percent(_survival_at(times, surv, y), lang, 0)}",
+                "{y} tahun: {percent_survival_at}",
+                y=y,
+                percent_survival_at=fmt.percent(_survival_at(times, surv, y), lang, 0),
             )
             for y in (1, 2, 3)
-        ) + t(f" ({fmt.number(stopped, lang)} berhenti)", f" ({fmt.number(stopped, lang)} stopped)")
+        ) + t(" ({number_stopped} berhenti)", number_stopped=fmt.number(stopped, lang))
         out.append((dampak.SURVIVAL.name(lang), text, n_life))
-    shown = pd.DataFrame(out, columns=[t("Angka", "Figure"), t("Nilai", "Value"), t("Inovasi (n)", "Innovations (n)")])
+    shown = pd.DataFrame(out, columns=[t("Angka"), t("Nilai"), t("Inovasi (n)")])
     table(ctx, shown, f"profil_dampak_{where.kode}")
 
 
@@ -268,7 +248,7 @@ def facts(ctx: Ctx, where: pd.Series) -> None:
     own = iid[iid.kode == where.kode]
     if own.empty:
         st.subheader(wilayah.IID.name(lang))
-        st.info(t("Belum ada skor IID wilayah ini.", "No IID score for this region yet."))
+        st.info(t("Belum ada skor IID wilayah ini."))
     else:
         band = iid.groupby("tahun").skor.median().rename("median_klaster")
         frame = own.set_index("tahun")[["skor", "predikat"]].join(band, how="left").reset_index()
@@ -279,7 +259,7 @@ def facts(ctx: Ctx, where: pd.Series) -> None:
             mode="lines+markers",
             marker={"symbol": "diamond-open"},
             line={"dash": "dash", "color": "#555"},
-            name=t("Median klaster", "Cluster median"),
+            name=t("Median klaster"),
         )
         fig.add_scatter(
             x=frame.tahun,
@@ -291,15 +271,13 @@ def facts(ctx: Ctx, where: pd.Series) -> None:
             name=region_name(where, lang),
         )
         fig.update_xaxes(dtick=1, tickformat="d")
-        fig.update_yaxes(range=[0, 100], title=t("Skor IID", "IID score"))
+        fig.update_yaxes(range=[0, 100], title=t("Skor IID"))
         shown = pd.DataFrame(
             {
-                t("Tahun", "Year"): frame.tahun.astype(str),
-                t("Skor", "Score"): [fmt.number(v, lang, 2) for v in frame.skor],
-                t("Predikat", "Rating"): [
-                    label("predikat", p, lang) if isinstance(p, str) else "–" for p in frame.predikat
-                ],
-                t("Median klaster", "Cluster median"): [fmt.number(v, lang, 2) for v in frame.median_klaster],
+                t("Tahun"): frame.tahun.astype(str),
+                t("Skor"): [fmt.number(v, lang, 2) for v in frame.skor],
+                t("Predikat"): [label("predikat", p, lang) if isinstance(p, str) else "–" for p in frame.predikat],
+                t("Median klaster"): [fmt.number(v, lang, 2) for v in frame.median_klaster],
             }
         )
         block(
@@ -315,18 +293,16 @@ def facts(ctx: Ctx, where: pd.Series) -> None:
     awards = wilayah.awards(ctx.viewer, where.tingkat, where.kode_provinsi)
     awards = awards[awards.nama == where.nama]
     if awards.empty:
-        st.info(t("Belum ada penghargaan tercatat untuk wilayah ini.", "No award recorded for this region yet."))
+        st.info(t("Belum ada penghargaan tercatat untuk wilayah ini."))
         return
-    closed = t("(tidak dipublikasikan)", "(not published)")
+    closed = t("(tidak dipublikasikan)")
     shown = pd.DataFrame(
         {
-            t("Tahun", "Year"): awards.tahun.astype(str),
-            t("Ajang", "Competition"): [label("ajang", a, lang) for a in awards.ajang],
-            t("Capaian", "Achievement"): [
-                label("capaian", c, lang) if isinstance(c, str) else "–" for c in awards.capaian
-            ],
-            t("Kategori", "Category"): awards.kategori.fillna("–"),
-            t("Inovasi", "Innovation"): [
+            t("Tahun"): awards.tahun.astype(str),
+            t("Ajang"): [label("ajang", a, lang) for a in awards.ajang],
+            t("Capaian"): [label("capaian", c, lang) if isinstance(c, str) else "–" for c in awards.capaian],
+            t("Kategori"): awards.kategori.fillna("–"),
+            t("Inovasi"): [
                 closed if shut else (n if isinstance(n, str) else "–")
                 for n, shut in zip(awards.nama_inovasi, awards.tertutup, strict=True)
             ],
@@ -339,48 +315,41 @@ def replications(ctx: Ctx, where: pd.Series) -> None:
     """The region's innovations other regions replicated, and those it replicated (``inovasi.replikasi_dari``)."""
     t = ctx.t
     copied, copies = q.replications(ctx, where.kode)
-    st.subheader(t("Replikasi", "Replications"))
+    st.subheader(t("Replikasi"))
     st.caption(
         t(
-            "Dari kolom replikasi_dari laporan inovasi. Inovasi daerah lain hanya dinamai bila boleh Anda lihat atau "
-            "terbuka untuk publik.",
-            "From the replikasi_dari column of the innovation reports. Another region's innovation is named only "
-            "when you may see it or it is public.",
+            "Dari kolom replikasi_dari laporan inovasi. Inovasi daerah lain hanya dinamai bila boleh Anda lihat atau terbuka untuk publik."
         )
     )
-    closed = t("(tidak dipublikasikan)", "(not published)")
+    closed = t("(tidak dipublikasikan)")
     left, right = pair()
     with left:
-        st.markdown(
-            t("**Inovasi wilayah ini yang ditiru daerah lain**", "**This region's innovations replicated elsewhere**")
-        )
+        st.markdown(t("**Inovasi wilayah ini yang ditiru daerah lain**"))
         if copied.empty:
-            st.caption(t("Belum ada.", "None yet."))
+            st.caption(t("Belum ada."))
         else:
             shown = pd.DataFrame(
                 {
-                    t("Inovasi wilayah ini", "This region's innovation"): copied.nama_inovasi,
-                    t("Ditiru oleh", "Replicated by"): copied.wilayah_lain.fillna(closed),
-                    t("Sebagai", "As"): copied.nama_lain.fillna(closed),
+                    t("Inovasi wilayah ini"): copied.nama_inovasi,
+                    t("Ditiru oleh"): copied.wilayah_lain.fillna(closed),
+                    t("Sebagai"): copied.nama_lain.fillna(closed),
                 }
             )
             table(ctx, shown, f"profil_ditiru_{where.kode}")
     with right:
-        st.markdown(
-            t("**Inovasi wilayah ini yang meniru daerah lain**", "**This region's innovations replicating others**")
-        )
+        st.markdown(t("**Inovasi wilayah ini yang meniru daerah lain**"))
         if copies.empty:
-            st.caption(t("Belum ada.", "None yet."))
+            st.caption(t("Belum ada."))
         else:
-            missing = t("(tidak ada dalam data)", "(not in the data)")
+            missing = t("(tidak ada dalam data)")
             shown = pd.DataFrame(
                 {
-                    t("Inovasi wilayah ini", "This region's innovation"): copies.nama_inovasi,
-                    t("Meniru", "Replicates"): [
+                    t("Inovasi wilayah ini"): copies.nama_inovasi,
+                    t("Meniru"): [
                         missing if gone else (n if isinstance(n, str) else closed)
                         for n, gone in zip(copies.nama_lain, copies.tidak_ada, strict=True)
                     ],
-                    t("Dari wilayah", "From region"): [
+                    t("Dari wilayah"): [
                         "–" if gone else (w if isinstance(w, str) else closed)
                         for w, gone in zip(copies.wilayah_lain, copies.tidak_ada, strict=True)
                     ],
@@ -394,19 +363,14 @@ def agencies(ctx: Ctx, where: pd.Series) -> None:
     frame = wilayah.agencies(q.cohort(ctx), where.kode)
     if frame.empty:
         return
-    st.subheader(t("Perangkat daerah di wilayah ini", "Agencies in this region"))
-    st.caption(
-        t(
-            "Usulan, yang pernah diterapkan, dan yang masih berjalan sebelum penerapan.",
-            "Proposals, ever implemented, and still under way before implementation.",
-        )
-    )
+    st.subheader(t("Perangkat daerah di wilayah ini"))
+    st.caption(t("Usulan, yang pernah diterapkan, dan yang masih berjalan sebelum penerapan."))
     shown = frame.rename(
         columns={
-            "perangkat_daerah": t("Perangkat daerah", "Agency"),
-            "usulan": t("Usulan", "Proposals"),
-            "diterapkan": t("Diterapkan", "Implemented"),
-            "berjalan": t("Masih berjalan", "Under way"),
+            "perangkat_daerah": t("Perangkat daerah"),
+            "usulan": t("Usulan"),
+            "diterapkan": t("Diterapkan"),
+            "berjalan": t("Masih berjalan"),
         }
     )
     table(ctx, shown, f"profil_perangkat_{where.kode}")
@@ -417,7 +381,7 @@ def public_stages(ctx: Ctx, where: pd.Series) -> None:
     figure = publik.MIXES["kelompok"]
     mix = publik.by_group(q.focus(ctx, where.kode).filters, "kelompok")
     mix["label"] = [label("kelompok", v, lang) for v in mix.nilai]
-    count = t("Jumlah", "Count")
+    count = t("Jumlah")
     block(
         ctx,
         figure.name(lang),
@@ -433,21 +397,21 @@ def public_list(ctx: Ctx, where: pd.Series) -> None:
     """The region's public innovations (Transparansi's list, narrowed to the region)."""
     t, lang = ctx.t, ctx.lang
     rows, total = publik.rows(q.focus(ctx, where.kode).filters)
-    st.subheader(t("Inovasi publik wilayah ini", "This region's public innovations"))
+    st.subheader(t("Inovasi publik wilayah ini"))
     st.caption(publik.PUBLIC.definition(lang))
     if rows.empty:
-        st.info(t("Belum ada inovasi publik.", "No public innovation yet."))
+        st.info(t("Belum ada inovasi publik."))
         return
     shown = pd.DataFrame(
         {
-            t("Inovasi", "Innovation"): rows.nama_inovasi,
-            t("Perangkat daerah", "Agency"): rows.perangkat_daerah,
-            t("Bentuk", "Form"): [label("bentuk", v, lang) for v in rows.bentuk],
-            t("Jenis", "Type"): [label("jenis", v, lang) for v in rows.jenis],
-            t("Tahun usulan", "Proposal year"): rows.tahun_usulan.astype(str),
-            t("Tahap", "Stage"): [label("tahap", v, lang) for v in rows.tahap],
-            t("Diterapkan", "Implemented"): [fmt.date(d, lang) for d in rows.tanggal_penerapan],
-            t("Setelah penerapan", "After implementation"): [
+            t("Inovasi"): rows.nama_inovasi,
+            t("Perangkat daerah"): rows.perangkat_daerah,
+            t("Bentuk"): [label("bentuk", v, lang) for v in rows.bentuk],
+            t("Jenis"): [label("jenis", v, lang) for v in rows.jenis],
+            t("Tahun usulan"): rows.tahun_usulan.astype(str),
+            t("Tahap"): [label("tahap", v, lang) for v in rows.tahap],
+            t("Diterapkan"): [fmt.date(d, lang) for d in rows.tanggal_penerapan],
+            t("Setelah penerapan"): [
                 label("status_lanjut", v, lang) if isinstance(v, str) else "–" for v in rows.status_lanjut
             ],
         }
@@ -455,8 +419,9 @@ def public_list(ctx: Ctx, where: pd.Series) -> None:
     if total > len(shown):
         st.caption(
             t(
-                f"Menampilkan {fmt.number(len(shown), lang)} terbaru dari {fmt.number(total, lang)}.",
-                f"Showing the newest {fmt.number(len(shown), lang)} of {fmt.number(total, lang)}.",
+                "Menampilkan {number_len_shown} terbaru dari {number_total}.",
+                number_len_shown=fmt.number(len(shown), lang),
+                number_total=fmt.number(total, lang),
             )
         )
     table(ctx, shown, f"profil_publik_{where.kode}")

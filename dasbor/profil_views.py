@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import charts, fmt, printing, spine
+from dasbor import charts, fmt, i18n, printing, spine
 from dasbor.frame import Ctx
 from dasbor.i18n import label
 from dasbor.queries import common
@@ -54,7 +54,7 @@ def pair():
 def region_name(where: pd.Series, lang: str) -> str:
     """A province's profile is its provincial government's: say so."""
     if where.tingkat == "provinsi":
-        return f"Pemerintah Provinsi {where.nama}" if lang == "id" else f"Provincial government of {where.nama}"
+        return i18n.tr(lang, "Pemerintah Provinsi {nama}", nama=where.nama)
     return where.nama
 
 
@@ -67,16 +67,11 @@ def opened(ctx: Ctx) -> pd.Series | None:
         if where is not None:
             return where
         if ctx.viewer.role == "daerah":
-            st.error(t("Wilayah ini di luar akses akun Anda.", "This region is outside your account's access."))
+            st.error(t("Wilayah ini di luar akses akun Anda."))
         elif ctx.viewer.role == "publik" and q.exists(code):
-            st.info(
-                t(
-                    "Wilayah ini belum punya inovasi publik, jadi belum ada profil publiknya.",
-                    "This region has no public innovation yet, so it has no public profile.",
-                )
-            )
+            st.info(t("Wilayah ini belum punya inovasi publik, jadi belum ada profil publiknya."))
         else:
-            st.error(t(f"Kode wilayah {code} tidak dikenal.", f"Unknown region code {code}."))
+            st.error(t("Kode wilayah {code} tidak dikenal.", code=code))
     picker(ctx)
     return None
 
@@ -86,23 +81,21 @@ def picker(ctx: Ctx) -> None:
     t, lang = ctx.t, ctx.lang
     found = q.choices(ctx.viewer)
     if found.empty:
-        st.info(
-            t("Belum ada wilayah yang profilnya dapat Anda buka.", "There is no region whose profile you can open.")
-        )
+        st.info(t("Belum ada wilayah yang profilnya dapat Anda buka."))
         return
     names = {
         r.kode: f"{region_name(r, lang)} ({label('tingkat', r.tingkat, lang)}, {r.nama_provinsi})"
         for r in found.itertuples()
     }
-    st.subheader(t("Pilih wilayah", "Choose a region"))
+    st.subheader(t("Pilih wilayah"))
     if ctx.viewer.role == "publik":
-        st.caption(t("Wilayah yang punya inovasi publik.", "Regions with public innovations."))
+        st.caption(t("Wilayah yang punya inovasi publik."))
     chosen = st.selectbox(
-        t("Wilayah", "Region"),
+        t("Wilayah"),
         list(names),
         index=None,
         format_func=names.get,
-        placeholder=t("Ketik nama wilayah", "Type a region's name"),
+        placeholder=t("Ketik nama wilayah"),
         key="profil_pilih",
     )
     if chosen:
@@ -110,10 +103,10 @@ def picker(ctx: Ctx) -> None:
         st.rerun()
     listing = pd.DataFrame(
         {
-            t("Wilayah", "Region"): [region_name(r, lang) for r in found.itertuples()],
-            t("Tingkat", "Level"): [label("tingkat", v, lang) for v in found.tingkat],
-            t("Provinsi", "Province"): found.nama_provinsi,
-            t("Profil", "Profile"): [href(ctx, k) for k in found.kode],
+            t("Wilayah"): [region_name(r, lang) for r in found.itertuples()],
+            t("Tingkat"): [label("tingkat", v, lang) for v in found.tingkat],
+            t("Provinsi"): found.nama_provinsi,
+            t("Profil"): [href(ctx, k) for k in found.kode],
         }
     )
     st.dataframe(
@@ -121,7 +114,7 @@ def picker(ctx: Ctx) -> None:
         hide_index=True,
         width="stretch",
         height=min(420, 38 + 35 * len(listing)),
-        column_config={t("Profil", "Profile"): st.column_config.LinkColumn(display_text=t("Buka", "Open"))},
+        column_config={t("Profil"): st.column_config.LinkColumn(display_text=t("Buka"))},
     )
     charts.download(listing.iloc[:, :3], "daftar_wilayah_profil", lang, "profil_daftar")
 
@@ -130,11 +123,8 @@ def source_line(ctx: Ctx) -> str:
     info = common.data_info()
     loaded = info["dimuat_pada"]
     stamp = f"{fmt.date(loaded, ctx.lang)} {loaded:%H:%M} UTC"
-    sample = ctx.t(" (DATA CONTOH)", " (SAMPLE DATA)") if bool(info["sampel"]) else ""
-    return ctx.t(
-        f"Sumber: Dasbor Inovasi Daerah, data dimuat {stamp}{sample}",
-        f"Source: Dasbor Inovasi Daerah, data loaded {stamp}{sample}",
-    )
+    sample = ctx.t(" (DATA CONTOH)") if bool(info["sampel"]) else ""
+    return ctx.t("Sumber: Dasbor Inovasi Daerah, data dimuat {stamp}{sample}", stamp=stamp, sample=sample)
 
 
 def header(ctx: Ctx, where: pd.Series) -> None:
@@ -142,51 +132,47 @@ def header(ctx: Ctx, where: pd.Series) -> None:
     the print stylesheet and, on screen, the 'Cetak / PDF' link."""
     t, lang = ctx.t, ctx.lang
     name = region_name(where, lang)
-    printing.setup(t(f"Profil Wilayah: {name}", f"Region profile: {name}"), source_line(ctx), lang)
+    printing.setup(t("Profil Wilayah: {name}", name=name), source_line(ctx), lang)
     top, side = st.columns([4, 1]) if not printing.active() else (st.container(), None)
     top.header(name)
     if side is not None:
         with side:
             keep = {k: v for k, v in st.query_params.to_dict().items() if k != printing.PARAM}
-            printing.link(t("Cetak / PDF", "Print / PDF"), keep)
+            printing.link(t("Cetak / PDF"), keep)
     else:
-        printing.print_button(t("Cetak / simpan sebagai PDF", "Print / save as PDF"))
+        printing.print_button(t("Cetak / simpan sebagai PDF"))
     row = q.own_row(ctx, where.kode, where.tingkat)
     peers = len(q.tables(ctx)[where.tingkat])
     level = label("tingkat", where.tingkat, lang)
     latest = q.latest_date(ctx, where.kode)
     facts = [
-        t(f"**Tingkat:** {level}", f"**Level:** {level}"),
-        t(f"**Provinsi:** {fmt.md(where.nama_provinsi)}", f"**Province:** {fmt.md(where.nama_provinsi)}"),
+        t("**Tingkat:** {level}", level=level),
+        t("**Provinsi:** {md_nama_provinsi}", md_nama_provinsi=fmt.md(where.nama_provinsi)),
         t(
-            f"**Klaster pembanding:** {level.lower()}, {fmt.number(peers, lang)} wilayah se-Indonesia",
-            f"**Peer cluster:** {level.lower()}, {fmt.number(peers, lang)} regions across Indonesia",
+            "**Klaster pembanding:** {lower}, {number_peers} wilayah se-Indonesia",
+            lower=level.lower(),
+            number_peers=fmt.number(peers, lang),
         ),
-        t("**Data terbaru wilayah ini:** ", "**Latest data of this region:** ") + fmt.md(fmt.date(latest, lang)),
+        t("**Data terbaru wilayah ini:** ") + fmt.md(fmt.date(latest, lang)),
     ]
     if len(row) and not pd.isna(row.penduduk.iloc[0]):
         r = row.iloc[0]
-        source = (
-            r.sumber_penduduk
-            if isinstance(r.sumber_penduduk, str)
-            else t("tabel penduduk yang dimuat", "loaded population table")
-        )
+        source = r.sumber_penduduk if isinstance(r.sumber_penduduk, str) else t("tabel penduduk yang dimuat")
         facts.append(
             t(
-                f"**Penduduk:** {fmt.number(r.penduduk, lang)} (tahun {int(r.tahun_penduduk)}; {fmt.md(source)})",
-                f"**Population:** {fmt.number(r.penduduk, lang)} ({int(r.tahun_penduduk)}; {fmt.md(source)})",
+                "**Penduduk:** {number_penduduk} (tahun {int_tahun_penduduk}; {md_source})",
+                number_penduduk=fmt.number(r.penduduk, lang),
+                int_tahun_penduduk=int(r.tahun_penduduk),
+                md_source=fmt.md(source),
             )
         )
     else:
-        facts.append(t("**Penduduk:** belum ada data", "**Population:** no data yet"))
+        facts.append(t("**Penduduk:** belum ada data"))
     st.markdown("  \n".join(facts))
     if ctx.viewer.role == "publik":
         st.info(
             t(
-                "Versi publik: hanya angka publik. Inovasi dan angka per inovasi berasal dari inovasi publik wilayah "
-                "ini (seperti di Transparansi); usulan lain hanya terhitung dalam jumlah usulan.",
-                "Public version: public figures only. Innovations and per-innovation figures come from the region's "
-                "public innovations (as on Transparency); other proposals count only in the number of proposals.",
+                "Versi publik: hanya angka publik. Inovasi dan angka per inovasi berasal dari inovasi publik wilayah ini (seperti di Transparansi); usulan lain hanya terhitung dalam jumlah usulan."
             )
         )
     ctx.not_applied(
@@ -210,10 +196,8 @@ def spine_section(ctx: Ctx, where: pd.Series) -> pd.DataFrame:
         q.SPINE.definition(lang)
         + " "
         + t(
-            f"Klaster = semua {level} di Indonesia, dihitung sama bagi setiap pengguna; putusan dibanding klaster, "
-            "dengan uji yang ditulis di tabel per angka.",
-            f"Cluster = every {level} in Indonesia, computed the same for every user; the verdict is against the "
-            "cluster, with the test named per figure in the table.",
+            "Klaster = semua {level} di Indonesia, dihitung sama bagi setiap pengguna; putusan dibanding klaster, dengan uji yang ditulis di tabel per angka.",
+            level=level,
         )
     )
     if printing.active():  # the chart first (on the first sheet), the table in two parts that fit a sheet
@@ -239,7 +223,7 @@ def spine_section(ctx: Ctx, where: pd.Series) -> pd.DataFrame:
     if printing.active():
         st.caption(definitions)
     else:
-        with st.expander(t("Definisi angka", "Definitions of the figures")):
+        with st.expander(t("Definisi angka")):
             st.markdown(definitions)
     return rows
 
@@ -258,10 +242,10 @@ def links(ctx: Ctx, frame: pd.DataFrame, res: pd.DataFrame, most: int = 12) -> N
     picked = picked.sort_values("nama")
     shown = [f"[{fmt.md(r.nama)}]({href(ctx, r.kode)})" for r in picked.head(most).itertuples()]
     rest = len(picked) - len(shown)
-    every = f"[{t('semua wilayah', 'every region')}]({PATH}" + ("?lang=en)" if ctx.lang == "en" else ")")
-    more = t(f" dan {rest} lainnya", f" and {rest} more") if rest > 0 else ""
-    lead = t("**Profil wilayah:** ", "**Region profiles:** ")
+    every = f"[{t('semua wilayah')}]({PATH}" + (i18n.tr(ctx.lang, ")"))
+    more = t(" dan {rest} lainnya", rest=rest) if rest > 0 else ""
+    lead = t("**Profil wilayah:** ")
     if shown:
-        st.markdown(lead + " · ".join(shown) + more + t(f"; atau pilih dari {every}.", f"; or choose from {every}."))
+        st.markdown(lead + " · ".join(shown) + more + t("; atau pilih dari {every}.", every=every))
     else:
-        st.markdown(lead + t(f"pilih dari {every}.", f"choose from {every}."))
+        st.markdown(lead + t("pilih dari {every}.", every=every))

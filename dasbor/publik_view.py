@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dasbor import fmt
-from dasbor.i18n import label
+from dasbor.i18n import label, translator
 
 NARROW = "(max-width: 640px)"  # where Streamlit itself stacks columns
 FIGURES = ("publik-angka-usulan", "publik-angka-publik")  # keys of the containers holding the st.metric cards
@@ -55,18 +55,18 @@ def style() -> None:
 
 
 def _when(row, lang: str) -> str:
-    t = (lambda a, b: a) if lang == "id" else (lambda a, b: b)
+    t = translator(lang)
     if pd.notna(row.tanggal_penerapan):
-        return t("diterapkan", "implemented") + " " + fmt.date(row.tanggal_penerapan, lang)
+        return t("diterapkan") + " " + fmt.date(row.tanggal_penerapan, lang)
     if pd.notna(row.tanggal_penetapan):
-        return t("ditetapkan", "decree") + " " + fmt.date(row.tanggal_penetapan, lang)
-    return t("tanggal tidak tercatat", "no date recorded")
+        return t("ditetapkan") + " " + fmt.date(row.tanggal_penetapan, lang)
+    return t("tanggal tidak tercatat")
 
 
 def cards(found: pd.DataFrame, lang: str) -> str:
     """The first ``CARDS_SHOWN`` rows of the public list as HTML cards: name; region · stage · date;
     opened, the agency, the furthest stage and the latest evaluation. Report text is escaped."""
-    t = (lambda a, b: a) if lang == "id" else (lambda a, b: b)
+    t = translator(lang)
     e = html.escape
     items = []
     for row in found.head(CARDS_SHOWN).itertuples():
@@ -75,20 +75,23 @@ def cards(found: pd.DataFrame, lang: str) -> str:
             label("hasil", row.hasil_evaluasi_terakhir, lang) if isinstance(row.hasil_evaluasi_terakhir, str) else "–"
         )
         more = (
-            f"{e(row.perangkat_daerah)} · {e(t('tahap terjauh', 'furthest stage'))}: "
-            f"{e(label('tahap', row.tahap_terjauh, lang))} · {e(t('evaluasi terakhir', 'latest evaluation'))}: "
+            f"{e(row.perangkat_daerah)} · {e(t('tahap terjauh'))}: "
+            f"{e(label('tahap', row.tahap_terjauh, lang))} · {e(t('evaluasi terakhir'))}: "
             f"{e(evaluation)}"
         )
         items.append(
             f'<li><details><summary><span class="nama">{e(row.nama_inovasi)}</span>'
             f'<span class="meta">{e(meta)}</span></summary><p>{more}</p></details></li>'
         )
-    name = t("Daftar inovasi publik", "List of public innovations")
+    name = t("Daftar inovasi publik")
     return f'<ol class="dasbor-kartu" aria-label="{e(name)}">{"".join(items)}</ol>'
 
 
 def cards_note(shown: int, total: int, lang: str) -> str:
     n, of = fmt.number(min(shown, CARDS_SHOWN), lang), fmt.number(total, lang)
-    if lang == "id":
-        return f"{n} terbaru dari {of}; ketuk kartu untuk rinciannya. Cari untuk mempersempit, atau unduh CSV di bawah."
-    return f"The newest {n} of {of}; tap a card for its details. Search to narrow them, or download the CSV below."
+    t = translator(lang)
+    return t(
+        "{n} terbaru dari {of}; ketuk kartu untuk rinciannya. Cari untuk mempersempit, atau unduh CSV di bawah.",
+        n=n,
+        of=of,
+    )

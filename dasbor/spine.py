@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dasbor import charts, fmt
+from dasbor import charts, fmt, i18n
 from dasbor.i18n import label
 from dasbor.queries import profil as q
 
@@ -62,44 +62,44 @@ def _range(kind: str, lo, hi, lang: str, mean: bool = False) -> str:
 
 def _basis(row, lang: str) -> str:
     """What the region's value is computed from: its numerator and denominator."""
-    t = (lambda a, b: a) if lang == "id" else (lambda a, b: b)
+    t = i18n.translator(lang)
     n = lambda v: fmt.number(v, lang)  # noqa: E731
     if row.key == "per_100rb":
         if pd.isna(row.n):
-            return t("penduduk tidak diketahui", "population unknown")
-        return t(f"{n(row.k)} usulan; penduduk {n(row.n)}", f"{n(row.k)} proposals; population {n(row.n)}")
+            return t("penduduk tidak diketahui")
+        return t("{n_k} usulan; penduduk {n_n}", n_k=n(row.k), n_n=n(row.n))
     if row.key == "proporsi":
-        return t(f"{n(row.k)} dari {n(row.n)} usulan", f"{n(row.k)} of {n(row.n)} proposals")
+        return t("{n_k} dari {n_n} usulan", n_k=n(row.k), n_n=n(row.n))
     if row.key == "siklus":
-        return t(f"{n(row.n)} usulan yang diterapkan", f"{n(row.n)} implemented proposals")
+        return t("{n_n} usulan yang diterapkan", n_n=n(row.n))
     if row.key in ("berjalan", "publik_berjalan"):
-        return t(f"{n(row.k)} dari {n(row.n)} inovasi", f"{n(row.k)} of {n(row.n)} innovations")
+        return t("{n_k} dari {n_n} inovasi", n_k=n(row.k), n_n=n(row.n))
     if row.key == "publik_diterapkan":
-        return t(f"{n(row.k)} dari {n(row.n)} inovasi publik", f"{n(row.k)} of {n(row.n)} public innovations")
+        return t("{n_k} dari {n_n} inovasi publik", n_k=n(row.k), n_n=n(row.n))
     if row.key == "iid":
         if pd.isna(row.get("tahun")):
             return "–"
         rating = label("predikat", row.predikat, lang) if isinstance(row.get("predikat"), str) else None
         return f"{int(row.tahun)}" + (f", {rating}" if rating else "")
     if row.key == "penghargaan":
-        return t(f"{n(row.nilai)} penghargaan", f"{n(row.nilai)} awards") if not pd.isna(row.nilai) else "–"
+        return t("{n_nilai} penghargaan", n_nilai=n(row.nilai)) if not pd.isna(row.nilai) else "–"
     return "–"
 
 
 def names(lang: str) -> dict[str, str]:
-    t = (lambda a, b: a) if lang == "id" else (lambda a, b: b)
+    t = i18n.translator(lang)
     return {
-        "angka": t("Angka", "Figure"),
-        "satuan": t("Satuan", "Unit"),
-        "nilai": t("Wilayah ini", "This region"),
-        "interval": t("Interval 95%", "95% interval"),
-        "dasar": t("Dasar", "Based on"),
-        "klaster": t("Klaster", "Cluster"),
-        "nasional": t("Nasional", "Nation"),
-        "rentang": t("Rentang klaster (terendah–tertinggi)", "Cluster range (lowest–highest)"),
-        "kuartil": t("Kuartil 1–3 klaster", "Cluster quartiles 1–3"),
-        "verdict": t("Dibanding klaster", "Against cluster"),
-        "uji": t("Uji", "Test"),
+        "angka": t("Angka"),
+        "satuan": t("Satuan"),
+        "nilai": t("Wilayah ini"),
+        "interval": t("Interval 95%"),
+        "dasar": t("Dasar"),
+        "klaster": t("Klaster"),
+        "nasional": t("Nasional"),
+        "rentang": t("Rentang klaster (terendah–tertinggi)"),
+        "kuartil": t("Kuartil 1–3 klaster"),
+        "verdict": t("Dibanding klaster"),
+        "uji": t("Uji"),
     }
 
 
@@ -144,7 +144,7 @@ def table(rows: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
                 f"{c['klaster']} q1": row.q1,
                 f"{c['klaster']} q3": row.q3,
                 f"{c['klaster']} max": row.max,
-                "wilayah_klaster" if lang == "id" else "cluster_regions": row.wilayah,
+                i18n.tr(lang, "wilayah_klaster"): row.wilayah,
                 c["verdict"]: verdict,
                 c["uji"]: test,
             }
@@ -169,7 +169,7 @@ def figure(rows: pd.DataFrame, lang: str) -> go.Figure:
     95% interval; the value and the verdict written at the right. ``customdata`` of the region's
     markers holds each row's key and its numbers as computed (value, lo, hi, cluster, nation, min, q1,
     q3, max), so the chart can be checked against the figure functions."""
-    t = (lambda a, b: a) if lang == "id" else (lambda a, b: b)
+    t = i18n.translator(lang)
     ys = [q.row_name(k, lang) for k in rows.key]
     scales = [_scaled(r) for r in rows.itertuples()]
 
@@ -178,8 +178,8 @@ def figure(rows: pd.DataFrame, lang: str) -> go.Figure:
 
     fig = go.Figure()
     for lo, hi, colour, name in (
-        ("min", "max", "#dddddd", t("Rentang klaster (terendah–tertinggi)", "Cluster range (lowest–highest)")),
-        ("q1", "q3", "#9a9a9a", t("Separuh tengah klaster (kuartil 1–3)", "Middle half of cluster (quartiles 1–3)")),
+        ("min", "max", "#dddddd", t("Rentang klaster (terendah–tertinggi)")),
+        ("q1", "q3", "#9a9a9a", t("Separuh tengah klaster (kuartil 1–3)")),
     ):
         start, end = pos(rows[lo]), pos(rows[hi])
         fig.add_bar(
@@ -198,9 +198,9 @@ def figure(rows: pd.DataFrame, lang: str) -> go.Figure:
         y=[y for y, keep in zip(ys, has_cluster, strict=True) if keep],
         mode="markers",
         marker={"symbol": "line-ns-open", "size": 28, "color": "#000", "line": {"width": 3, "color": "#000"}},
-        name=t("Klaster", "Cluster"),
+        name=t("Klaster"),
         hovertext=[
-            f"{t('Klaster', 'Cluster')}: {value_text(_kind(k), v, lang, k == 'penghargaan')}"
+            f"{t('Klaster')}: {value_text(_kind(k), v, lang, k == 'penghargaan')}"
             for k, v, keep in zip(rows.key, rows.klaster, has_cluster, strict=True)
             if keep
         ],
@@ -212,9 +212,9 @@ def figure(rows: pd.DataFrame, lang: str) -> go.Figure:
         y=[y for y, x in zip(ys, nation, strict=True) if x is not None],
         mode="markers",
         marker={"symbol": "diamond", "size": 11, "color": "#fff", "line": {"width": 2, "color": "#000"}},
-        name=t("Nasional", "Nation"),
+        name=t("Nasional"),
         hovertext=[
-            f"{t('Nasional', 'Nation')}: {value_text(_kind(k), v, lang, k == 'penghargaan')}"
+            f"{t('Nasional')}: {value_text(_kind(k), v, lang, k == 'penghargaan')}"
             for k, v, x in zip(rows.key, rows.nasional, nation, strict=True)
             if x is not None
         ],
@@ -241,7 +241,7 @@ def figure(rows: pd.DataFrame, lang: str) -> go.Figure:
                     "thickness": 1.5,
                     "width": 6,
                 },
-                name=f"{t('Wilayah ini', 'This region')}: {label('verdict', verdict, lang).lower()}",
+                name=f"{t('Wilayah ini')}: {label('verdict', verdict, lang).lower()}",
                 legendgroup=f"wilayah:{verdict}",
                 customdata=np.column_stack(
                     [part.key.to_numpy(dtype=object), *(part[c].to_numpy(dtype=float) for c in numbers)]

@@ -24,12 +24,7 @@ def main() -> None:
         ctx.empty()
         st.stop()
     span = f"{fmt.date(start, lang)} – {fmt.date(end, lang)}"
-    st.markdown(
-        t(
-            f"**Angka utama, {span}**, dibanding periode yang sama setahun sebelumnya.",
-            f"**Headline figures, {span}**, against the same period a year earlier.",
-        )
-    )
+    st.markdown(t("**Angka utama, {span}**, dibanding periode yang sama setahun sebelumnya.", span=span))
     ctx.not_applied(
         ("tahun",),
         "angka utama dihitung untuk periode di atas (tahun terakhir yang dipilih) dan periode yang sama setahun "
@@ -45,13 +40,13 @@ def main() -> None:
             delta=fmt.number(now - before, lang) if before or now else None,
             help=figure.definition(lang)
             + " "
-            + t(f"Periode sebelumnya: {fmt.number(before, lang)}.", f"Previous period: {fmt.number(before, lang)}."),
+            + t("Periode sebelumnya: {number_before}.", number_before=fmt.number(before, lang)),
         )
 
     cont = q.continuation(ctx)
     if not cont.empty:
         parts = [
-            f"{label('status_lanjut', r.status, lang) if r.status != 'belum_dilaporkan' else t('belum dilaporkan', 'not reported')}: "
+            f"{label('status_lanjut', r.status, lang) if r.status != 'belum_dilaporkan' else t('belum dilaporkan')}: "
             f"{fmt.number(r.jumlah, lang)}"
             for r in cont.itertuples()
         ]
@@ -60,9 +55,9 @@ def main() -> None:
     years = q.per_year(ctx)
     if not years.empty:
         names = {
-            "usulan": t("Usulan", "Proposed"),
-            "ditetapkan": t("Ditetapkan", "Set by decree"),
-            "diterapkan": t("Diterapkan", "Implemented"),
+            "usulan": t.tc("tahap", "Usulan"),
+            "ditetapkan": t("Ditetapkan"),
+            "diterapkan": t("Diterapkan"),
         }
         fig = go.Figure()
         for i, (event, name) in enumerate(names.items()):
@@ -78,11 +73,11 @@ def main() -> None:
             )
         fig.update_layout(
             barmode="group",
-            xaxis={"dtick": 1, "title": t("Tahun", "Year")},
-            yaxis={"title": t("Jumlah inovasi", "Innovations")},
+            xaxis={"dtick": 1, "title": t("Tahun")},
+            yaxis={"title": t("Jumlah inovasi")},
         )
         table = years.assign(peristiwa=years.peristiwa.map(names)).rename(
-            columns={"tahun": t("Tahun", "Year"), "peristiwa": t("Peristiwa", "Event"), "jumlah": t("Jumlah", "Count")}
+            columns={"tahun": t("Tahun"), "peristiwa": t("Peristiwa"), "jumlah": t("Jumlah")}
         )
         charts.block(
             q.PER_YEAR.name(lang),
@@ -112,7 +107,7 @@ def main() -> None:
             q.STAGE_MIX.name(lang),
             q.STAGE_MIX.definition(lang),
             fig,
-            stages[["label", "jumlah"]].rename(columns={"label": t("Tahap", "Stage"), "jumlah": t("Jumlah", "Count")}),
+            stages[["label", "jumlah"]].rename(columns={"label": t("Tahap"), "jumlah": t("Jumlah")}),
             "tahap_terkini",
             lang,
         )
@@ -136,7 +131,7 @@ def main() -> None:
     top = q.agencies(ctx)
     if not top.empty:
         top["teks"] = [
-            f"{fmt.number(u, lang)} ({fmt.number(d, lang)} {t('diterapkan', 'implemented')})"
+            f"{fmt.number(u, lang)} ({fmt.number(d, lang)} {t('diterapkan')})"
             for u, d in zip(top.usulan, top.diterapkan, strict=True)
         ]
         charts.block(
@@ -145,10 +140,10 @@ def main() -> None:
             charts.hbar(top, "perangkat_daerah", "usulan", "teks"),
             top.rename(
                 columns={
-                    "perangkat_daerah": t("Perangkat daerah", "Agency"),
-                    "usulan": t("Usulan", "Proposals"),
-                    "diterapkan": t("Diterapkan", "Implemented"),
-                    "wilayah": t("Wilayah", "Regions"),
+                    "perangkat_daerah": t("Perangkat daerah"),
+                    "usulan": t("Usulan"),
+                    "diterapkan": t("Diterapkan"),
+                    "wilayah": t.tc("jamak", "Wilayah"),
                 }
             ).drop(columns="teks"),
             "perangkat_daerah",

@@ -21,7 +21,7 @@ def main() -> None:
     left, right = st.columns(2)
     cluster = urlstate.choice(
         "klaster",
-        t("Klaster pembanding", "Peer cluster"),
+        t("Klaster pembanding"),
         q.CLUSTERS,
         widget="radio",
         target=left,
@@ -30,7 +30,7 @@ def main() -> None:
     )
     stage = urlstate.choice(
         "capai",
-        t("Proporsi usulan yang mencapai tahap", "Share of proposals that reached"),
+        t("Proporsi usulan yang mencapai tahap"),
         q.TARGET_STAGES,
         default="penerapan",
         target=right,
@@ -38,16 +38,11 @@ def main() -> None:
     )
     stage_name = label("tahap", stage, lang).lower()
     years = ctx.filters.tahun
-    cohort = t(
-        f"usulan tahun {years[0]}–{years[1]}" if years else "usulan semua tahun",
-        f"proposals of {years[0]}–{years[1]}" if years else "proposals of all years",
-    )
+    cohort = t("usulan tahun {first}–{last}", first=years[0], last=years[1]) if years else t("usulan semua tahun")
     st.caption(
         t(
-            f"Kohort = {cohort} yang lolos filter. Kohort terbaru belum sempat mencapai tahap akhir, jadi bandingkan "
-            "wilayah dalam kohort yang sama, bukan tahun yang berbeda.",
-            f"Cohort = {cohort} matching the filters. Recent cohorts have not had time to reach late stages, so compare "
-            "regions within one cohort, not across years.",
+            "Kohort = {cohort} yang lolos filter. Kohort terbaru belum sempat mencapai tahap akhir, jadi bandingkan wilayah dalam kohort yang sama, bukan tahun yang berbeda.",
+            cohort=cohort,
         )
     )
     profil.cohort_notice(ctx)
@@ -57,7 +52,7 @@ def main() -> None:
     # one is) as a national user sees it: the same comparison for every role, whatever its own scope.
     result = q.funnel(frame, q.benchmark(ctx, cluster, stage))
     if result is None:
-        ctx.empty(t("usulan di klaster ini", "proposals in this cluster"), "proposals in this cluster")
+        ctx.empty(t("usulan di klaster ini"), "proposals in this cluster")
         st.stop()
     theta = result.theta
     res = result.table
@@ -67,45 +62,33 @@ def main() -> None:
     higher, lower = label("verdict", "lebih_tinggi", lang), label("verdict", "lebih_rendah", lang)
     # One test gives the verdict of the table, the funnel plot and the interval chart alike.
     test = q.VERDICT.definition(lang) + t(
-        f" Di sini: tahap {stage_name}, proporsi klaster {fmt.percent(theta, lang)}.",
-        f" Here: stage {stage_name}, cluster share {fmt.percent(theta, lang)}.",
+        " Di sini: tahap {stage_name}, proporsi klaster {percent_theta}.",
+        stage_name=stage_name,
+        percent_theta=fmt.percent(theta, lang),
     )
     same = t(
-        f"Putusannya sama dengan tabel: di luar batas 95% pada jumlah usulannya berarti {higher.lower()} atau "
-        f"{lower.lower()}, di dalamnya serupa.",
-        f"The verdicts are the table's: outside the 95% limits at its number of proposals means {higher.lower()} or "
-        f"{lower.lower()}, inside means similar.",
+        "Putusannya sama dengan tabel: di luar batas 95% pada jumlah usulannya berarti {lower} atau {lower2}, di dalamnya serupa.",
+        lower=higher.lower(),
+        lower2=lower.lower(),
     )
 
-    st.subheader(
-        t(
-            f"Wilayah dan angkanya: {label('tingkat', cluster, lang).lower()}",
-            f"Regions and their figures: {label('tingkat', cluster, 'en').lower()}",
-        )
-    )
+    st.subheader(t("Wilayah dan angkanya: {lower}", lower=label("tingkat", cluster, lang).lower()))
     st.caption(
         t(
-            f"Setiap baris memuat jumlah usulan (penyebut), jumlah yang mencapai {stage_name} dan proporsinya. "
-            f"'Dibanding klaster': {test} 'Batas wajar 95%' adalah rentang proporsi yang masih wajar karena kebetulan "
-            "pada jumlah usulan wilayah itu; 'Interval 95% (Wilson)' hanya menunjukkan ketelitian proporsi wilayah itu "
-            "sendiri dan tidak dipakai untuk putusan. Tanda – berarti wilayah itu tidak punya usulan dalam kohort "
-            "(0 usulan), jadi tidak ada proporsinya.",
-            f"Each row gives the number of proposals (denominator), how many reached {stage_name} and the share. "
-            f"'Against cluster': {test} The '95% control range' is the range of shares chance alone gives at the "
-            "region's number of proposals; the '95% interval (Wilson)' only shows how precise the region's own share "
-            "is and does not decide the verdict. A – means the region has no proposals in the cohort (0 proposals), "
-            "so no share.",
+            "Setiap baris memuat jumlah usulan (penyebut), jumlah yang mencapai {stage_name} dan proporsinya. 'Dibanding klaster': {test} 'Batas wajar 95%' adalah rentang proporsi yang masih wajar karena kebetulan pada jumlah usulan wilayah itu; 'Interval 95% (Wilson)' hanya menunjukkan ketelitian proporsi wilayah itu sendiri dan tidak dipakai untuk putusan. Tanda – berarti wilayah itu tidak punya usulan dalam kohort (0 usulan), jadi tidak ada proporsinya.",
+            stage_name=stage_name,
+            test=test,
         )
     )
     sort = urlstate.choice(
         "urut",
-        t("Urutkan menurut", "Sort by"),
+        t("Urutkan menurut"),
         q.SORTS,
         format_func=lambda s: {
-            "nama": t("Wilayah (A–Z)", "Region (A–Z)"),
-            "n": t("Usulan (terbanyak dulu)", "Proposals (most first)"),
-            "proporsi": t("Proporsi (tertinggi dulu)", "Share (highest first)"),
-            "verdict": t("Dibanding klaster (lebih tinggi dulu)", "Against cluster (higher first)"),
+            "nama": t("Wilayah (A–Z)"),
+            "n": t("Usulan (terbanyak dulu)"),
+            "proporsi": t("Proporsi (tertinggi dulu)"),
+            "verdict": t("Dibanding klaster (lebih tinggi dulu)"),
         }[s],
     )
     out, csv = profil.region_rows(ctx, table, stage_name, sort)
@@ -120,12 +103,7 @@ def main() -> None:
     )
     charts.download(csv, f"perbandingan_{cluster}_{stage}", lang, "region_table")
     if table.penduduk.isna().all():
-        st.info(
-            t(
-                "Angka per 100.000 penduduk muncul setelah tabel `penduduk` (kode_wilayah, tahun, jumlah) dimuat.",
-                "Figures per 100,000 people appear once the `penduduk` table (kode_wilayah, tahun, jumlah) is loaded.",
-            )
-        )
+        st.info(t("Angka per 100.000 penduduk muncul setelah tabel `penduduk` (kode_wilayah, tahun, jumlah) dimuat."))
     else:
         st.caption(q.population_note(table, lang))
 
@@ -134,8 +112,8 @@ def main() -> None:
     log_x = curve.n.max() > 200
     fig = go.Figure()
     for key, dash, name in (
-        ("95", "dash", t("Batas 95%", "95% limits")),
-        ("998", "dot", t("Batas 99,8%", "99.8% limits")),
+        ("95", "dash", t("Batas 95%")),
+        ("998", "dot", t("Batas 99,8%")),
     ):
         for side, show in (("lo", True), ("hi", False)):
             fig.add_scatter(
@@ -153,19 +131,19 @@ def main() -> None:
         y=[theta, theta],
         mode="lines",
         line={"color": "#000", "width": 1.5},
-        name=t(f"Proporsi klaster {fmt.percent(theta, lang)}", f"Cluster share {fmt.percent(theta, lang)}"),
+        name=t("Proporsi klaster {percent_theta}", percent_theta=fmt.percent(theta, lang)),
     )
     marks = {  # verdict → symbol, colour, legend text
-        "serupa": ("circle", charts.OKABE_ITO[4], t("Serupa: dalam batas 95%", "Similar: within the 95% limits")),
+        "serupa": ("circle", charts.OKABE_ITO[4], t("Serupa: dalam batas 95%")),
         "lebih_tinggi": (
             "triangle-up",
             charts.OKABE_ITO[2],
-            t("Lebih tinggi: di atas batas 95%", "Higher: above the 95% limit"),
+            t("Lebih tinggi: di atas batas 95%"),
         ),
         "lebih_rendah": (
             "triangle-down",
             charts.OKABE_ITO[5],
-            t("Lebih rendah: di bawah batas 95%", "Lower: below the 95% limit"),
+            t("Lebih rendah: di bawah batas 95%"),
         ),
     }
     labels = []
@@ -217,41 +195,33 @@ def main() -> None:
     fig.update_layout(
         annotations=labels,
         xaxis={
-            "title": t("Jumlah usulan dalam kohort (ukuran kohort)", "Proposals in the cohort (cohort size)"),
+            "title": t("Jumlah usulan dalam kohort (ukuran kohort)"),
             "type": "log" if log_x else "linear",
         },
         yaxis={
-            "title": t(f"Proporsi yang mencapai {stage_name}", f"Share that reached {stage_name}"),
+            "title": t("Proporsi yang mencapai {stage_name}", stage_name=stage_name),
             "tickformat": ".0%",
             "range": [0, 1.02],
         },
     )
     note = (
         t(
-            f" Sebaran antarwilayah lebih lebar dari yang wajar karena kebetulan (φ = {fmt.number(result.disp.phi, lang, 2)}), "
-            "jadi batasnya diperlebar dengan efek acak aditif (Spiegelhalter 2005).",
-            f" The spread between regions is wider than chance allows (φ = {fmt.number(result.disp.phi, 'en', 2)}), so the "
-            "limits are widened with additive random effects (Spiegelhalter 2005).",
+            " Sebaran antarwilayah lebih lebar dari yang wajar karena kebetulan (φ = {number_phi}), jadi batasnya diperlebar dengan efek acak aditif (Spiegelhalter 2005).",
+            number_phi=fmt.number(result.disp.phi, lang, 2),
         )
         if result.disp.overdispersed
         else ""
     )
     funnel_shown, funnel_csv = profil.limit_rows(ctx, res)
     charts.block(
-        t(
-            f"{q.FUNNEL.name(lang)}: proporsi yang mencapai {stage_name}",
-            f"{q.FUNNEL.name(lang)}: share that reached {stage_name}",
-        ),
+        t("{name_lang}: proporsi yang mencapai {stage_name}", name_lang=q.FUNNEL.name(lang), stage_name=stage_name),
         q.FUNNEL.definition(lang)
         + " "
         + t(
-            f"{same} Segitiga ke atas (bernama) = {higher.lower()}, segitiga ke bawah (bernama) = {lower.lower()}, "
-            "lingkaran = serupa. Wilayah yang sangat kecil dinilai dengan peluang binomial eksak, jadi bisa tampak "
-            "sedikit melewati garis yang digambar (garis itu diinterpolasi) namun tetap serupa; bentuk titik dan namanya "
-            "yang menentukan.",
-            f"{same} Upward triangles (named) = {higher.lower()}, downward triangles (named) = {lower.lower()}, circles = "
-            "similar. Very small regions are judged by the exact binomial probability, so one may seem to lie just past "
-            "the drawn (interpolated) line and still be similar; the point's shape and name decide.",
+            "{same} Segitiga ke atas (bernama) = {lower}, segitiga ke bawah (bernama) = {lower2}, lingkaran = serupa. Wilayah yang sangat kecil dinilai dengan peluang binomial eksak, jadi bisa tampak sedikit melewati garis yang digambar (garis itu diinterpolasi) namun tetap serupa; bentuk titik dan namanya yang menentukan.",
+            same=same,
+            lower=higher.lower(),
+            lower2=lower.lower(),
         )
         + note,
         fig,
@@ -274,7 +244,7 @@ def main() -> None:
             y=[v for name in clear.label for v in (name, name, None)],
             mode="lines",
             line={"color": "#999", "width": 5},
-            name=t("Batas wajar 95% pada jumlah usulannya", "95% control range at its number of proposals"),
+            name=t("Batas wajar 95% pada jumlah usulannya"),
             hoverinfo="skip",
         )
         for verdict in ("lebih_tinggi", "lebih_rendah"):
@@ -313,14 +283,13 @@ def main() -> None:
                 }
             ]
         )
-        fig.update_xaxes(tickformat=".0%", range=[0, 1.02], title=t("Proporsi", "Share"))
+        fig.update_xaxes(tickformat=".0%", range=[0, 1.02], title=t("Proporsi"))
         fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=list(clear.label))
         capped = (
             t(
-                f" Menampilkan {fmt.number(len(clear), lang)} dari {fmt.number(outside, lang)} wilayah (yang paling jauh "
-                "di luar batas di tiap sisi); semuanya ada di tabel.",
-                f" Showing {fmt.number(len(clear), 'en')} of {fmt.number(outside, 'en')} regions (those furthest outside "
-                "on each side); the table has them all.",
+                " Menampilkan {number_len_clear} dari {number_outside} wilayah (yang paling jauh di luar batas di tiap sisi); semuanya ada di tabel.",
+                number_len_clear=fmt.number(len(clear), lang),
+                number_outside=fmt.number(outside, lang),
             )
             if outside > len(clear)
             else ""

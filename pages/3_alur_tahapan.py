@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import alur_views, charts, data, domain, fmt, urlstate
+from dasbor import alur_views, charts, data, domain, fmt, i18n, urlstate
 from dasbor.frame import page
 from dasbor.i18n import label
 from dasbor.queries import alur as q
@@ -43,15 +43,15 @@ def present_stuck(frame: pd.DataFrame, ctx) -> pd.DataFrame:
         tanggal_tahap=[fmt.date(d, lang) for d in frame.tanggal_tahap],
     )
     columns = {
-        "nama_inovasi": t("Inovasi", "Innovation"),
-        "tahap": t("Tahap", "Stage"),
-        "hari_menunggu": t("Hari menunggu", "Days waiting"),
-        "p85": t("Batas 85% (hari)", "85% line (days)"),
-        "perangkat_daerah": t("Perangkat daerah", "Agency"),
-        "wilayah": t("Wilayah", "Region"),
-        "tanggal_tahap": t("Masuk tahap", "Entered"),
-        "n_riwayat": t("Perpindahan dalam riwayat", "Moves in history"),
-        "kode_inovasi": t("Kode", "Code"),
+        "nama_inovasi": t("Inovasi"),
+        "tahap": t("Tahap"),
+        "hari_menunggu": t("Hari menunggu"),
+        "p85": t("Batas 85% (hari)"),
+        "perangkat_daerah": t("Perangkat daerah"),
+        "wilayah": t("Wilayah"),
+        "tanggal_tahap": t.tc("singkat", "Masuk tahap"),
+        "n_riwayat": t("Perpindahan dalam riwayat"),
+        "kode_inovasi": t("Kode"),
     }
     return frame[list(columns)].rename(columns=columns)
 
@@ -69,43 +69,32 @@ def stuck_section(ctx, waits: pd.DataFrame) -> None:
         c2.metric(q.MOST_STUCK.name(lang), lbl(top.tahap), help=q.MOST_STUCK.definition(lang))
         c2.caption(
             t(
-                f"{fmt.number(top.n, lang)} dari {fmt.number(n_stuck, lang)} yang macet; batas 85% tahap ini "
-                f"{fmt.number(top.p85, lang)} hari; terlama {fmt.number(top.terlama, lang)} hari",
-                f"{fmt.number(top.n, lang)} of {fmt.number(n_stuck, lang)} stuck; this stage's 85% line "
-                f"{fmt.number(top.p85, lang)} days; longest {fmt.number(top.terlama, lang)} days",
+                "{number_n} dari {number_n_stuck} yang macet; batas 85% tahap ini {number_p85} hari; terlama {number_terlama} hari",
+                number_n=fmt.number(top.n, lang),
+                number_n_stuck=fmt.number(n_stuck, lang),
+                number_p85=fmt.number(top.p85, lang),
+                number_terlama=fmt.number(top.terlama, lang),
             )
         )
         c1.caption("; ".join(f"{lbl(r.tahap)} {fmt.number(r.n, lang)}" for r in per_stage.itertuples()))
-    st.subheader(
-        t(
-            "Yang macet: menunggu keputusan lebih lama dari 85% riwayat tahapnya",
-            "What is stuck: waiting on a decision longer than 85% of its stage's history",
-        )
-    )
+    st.subheader(t("Yang macet: menunggu keputusan lebih lama dari 85% riwayat tahapnya"))
     st.caption(
         q.STUCK.definition(lang)
         + " "
         + t(
-            "Terlama di atas. Batas 85% dihitung dari semua perpindahan pada data yang sedang dilihat, "
-            "tanpa filter tahap (yang masih di suatu tahap belum punya perpindahan dari tahap itu).",
-            "Oldest first. The 85% line is computed from every past move in the data in view, without the stage "
-            "filter (those still in a stage have no move out of it yet).",
+            "Terlama di atas. Batas 85% dihitung dari semua perpindahan pada data yang sedang dilihat, tanpa filter tahap (yang masih di suatu tahap belum punya perpindahan dari tahap itu)."
         )
     )
     if stuck.empty:
-        st.success(
-            t(
-                "Tidak ada inovasi yang menunggu keputusan melewati batas 85% tahapnya.",
-                "No innovation is waiting on a decision past its stage's 85% line.",
-            )
-        )
+        st.success(t("Tidak ada inovasi yang menunggu keputusan melewati batas 85% tahapnya."))
         return
     shown = present_stuck(stuck, ctx)
     if n_stuck > len(shown):
         st.caption(
             t(
-                f"Menampilkan {len(shown)} yang terlama dari {fmt.number(n_stuck, lang)}; CSV memuat semuanya.",
-                f"Showing the {len(shown)} oldest of {fmt.number(n_stuck, lang)}; the CSV holds them all.",
+                "Menampilkan {len_shown} yang terlama dari {number_n_stuck}; CSV memuat semuanya.",
+                len_shown=len(shown),
+                number_n_stuck=fmt.number(n_stuck, lang),
             )
         )
     st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
@@ -119,7 +108,7 @@ def implemented_section(ctx) -> None:
     st.subheader(q.IMPLEMENTED_ONLY.name(lang))
     st.caption(q.IMPLEMENTED_ONLY.definition(lang))
     c1, c2 = st.columns(2)
-    c1.metric(t("Inovasi", "Innovations"), fmt.number(n, lang), help=q.IMPLEMENTED_ONLY.definition(lang))
+    c1.metric(t.tc("jamak", "Inovasi"), fmt.number(n, lang), help=q.IMPLEMENTED_ONLY.definition(lang))
     if not n:
         return
     c2.metric(
@@ -130,12 +119,12 @@ def implemented_section(ctx) -> None:
     def present(frame: pd.DataFrame) -> pd.DataFrame:
         frame = frame.assign(tanggal_penerapan=[fmt.date(d, lang) for d in frame.tanggal_penerapan])
         columns = {
-            "nama_inovasi": t("Inovasi", "Innovation"),
-            "hari_sejak_penerapan": t("Hari sejak penerapan", "Days since implementation"),
-            "tanggal_penerapan": t("Tanggal penerapan", "Implemented on"),
-            "perangkat_daerah": t("Perangkat daerah", "Agency"),
-            "wilayah": t("Wilayah", "Region"),
-            "kode_inovasi": t("Kode", "Code"),
+            "nama_inovasi": t("Inovasi"),
+            "hari_sejak_penerapan": t("Hari sejak penerapan"),
+            "tanggal_penerapan": t("Tanggal penerapan"),
+            "perangkat_daerah": t("Perangkat daerah"),
+            "wilayah": t("Wilayah"),
+            "kode_inovasi": t("Kode"),
         }
         return frame[list(columns)].rename(columns=columns)
 
@@ -143,11 +132,12 @@ def implemented_section(ctx) -> None:
     if n > len(shown):
         st.caption(
             t(
-                f"Menampilkan {len(shown)} yang terlama dari {fmt.number(n, lang)}; CSV memuat semuanya.",
-                f"Showing the {len(shown)} longest-running of {fmt.number(n, lang)}; the CSV holds them all.",
+                "Menampilkan {len_shown} yang terlama dari {number_n}; CSV memuat semuanya.",
+                len_shown=len(shown),
+                number_n=fmt.number(n, lang),
             )
         )
-    with st.expander(t("Daftar inovasinya", "The innovations"), expanded=False):
+    with st.expander(t("Daftar inovasinya"), expanded=False):
         st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
     charts.download(
         shown, "diterapkan_belum_dilembagakan", lang, "diterapkan", full=lambda: present(q.implemented_only(ctx)[0])
@@ -175,21 +165,19 @@ def funnel_section(ctx) -> None:
     )
     exit_rows = [
         {
-            t("Jalan keluar", "Exit"): lbl(r.keluar),
-            t("Dari tahap", "From stage"): lbl(q.FLOW_STAGES[int(r.dari_urutan) - 1])
-            if r.dari_urutan == r.dari_urutan
-            else "–",
-            t("Jumlah", "Count"): fmt.number(r.jumlah, lang),
-            t("Bagian kohort", "Share of cohort"): pct(r.jumlah / cohort) if cohort else "–",
+            t("Jalan keluar"): lbl(r.keluar),
+            t("Dari tahap"): lbl(q.FLOW_STAGES[int(r.dari_urutan) - 1]) if r.dari_urutan == r.dari_urutan else "–",
+            t("Jumlah"): fmt.number(r.jumlah, lang),
+            t("Bagian kohort"): pct(r.jumlah / cohort) if cohort else "–",
         }
         for r in exits.itertuples()
     ]
     table = pd.DataFrame(
         {
-            t("Tahap", "Stage"): [lbl(s) for s in reach.tahap],
-            t("Mencapai", "Reached"): [fmt.number(j, lang) for j in reach.jumlah],
-            t("Bagian kohort", "Share of cohort"): [pct(b) for b in reach.bagian],
-            t("Konversi dari tahap sebelumnya", "Conversion from previous stage"): [pct(k) for k in reach.konversi],
+            t("Tahap"): [lbl(s) for s in reach.tahap],
+            t("Mencapai"): [fmt.number(j, lang) for j in reach.jumlah],
+            t("Bagian kohort"): [pct(b) for b in reach.bagian],
+            t("Konversi dari tahap sebelumnya"): [pct(k) for k in reach.konversi],
         }
     )
     charts.block(
@@ -201,9 +189,7 @@ def funnel_section(ctx) -> None:
         lang,
     )
     if exit_rows:
-        st.caption(
-            t("Jalan keluar dari kohort, menurut tahap yang ditinggalkan", "Exits from the cohort, by the stage left")
-        )
+        st.caption(t("Jalan keluar dari kohort, menurut tahap yang ditinggalkan"))
         st.dataframe(pd.DataFrame(exit_rows), hide_index=True, width="content")
     ctx.not_applied(q.COHORT_IGNORES, *q.COHORT_WHY)
 
@@ -212,11 +198,11 @@ def cycle_controls(ctx):
     t, lang = ctx.t, ctx.lang
     lbl = lambda s: label("tahap", s, lang)  # noqa: E731
     left, right = st.columns(2)
-    start = urlstate.choice("mulai", t("Tahap mulai", "Start stage"), q.FLOW_STAGES[:-1], target=left, format_func=lbl)
+    start = urlstate.choice("mulai", t("Tahap mulai"), q.FLOW_STAGES[:-1], target=left, format_func=lbl)
     ends = domain.flow_after(start)
     end = urlstate.choice(
         "selesai",
-        t("Tahap selesai", "End stage"),
+        t("Tahap selesai"),
         ends,
         default=domain.IMPLEMENTED,  # the first of the ends when implementation is not among them
         target=right,
@@ -232,7 +218,7 @@ def cycle_section(ctx, view, start, end, snapshot) -> None:
     span = f"{lbl(start)} → {lbl(end)}"
     cycles, marks, n_cycles = view["cycles"], view["marks"], view["n_cycles"]
     if not n_cycles:
-        st.info(t(f"Belum ada inovasi yang menyelesaikan {span}.", f"No innovation has completed {span} yet."))
+        st.info(t("Belum ada inovasi yang menyelesaikan {span}.", span=span))
     else:
         drawn, thinned = cycles, charts.sample_note(n_cycles, len(cycles), lang)
         fig = go.Figure(
@@ -256,7 +242,7 @@ def cycle_section(ctx, view, start, end, snapshot) -> None:
             # readable over the points
             annotations=[
                 charts.edge_label(
-                    f"{p}%: {fmt.number(value, lang)} {t('hari', 'days')}",
+                    f"{p}%: {fmt.number(value, lang)} {t('hari')}",
                     value,
                     right=i % 2 == 1,
                     yanchor="bottom",
@@ -265,13 +251,10 @@ def cycle_section(ctx, view, start, end, snapshot) -> None:
                 for i, (p, value) in enumerate(marks.items())
             ],
         )
-        fig.update_yaxes(title=t("Lama siklus (hari)", "Cycle time (days)"))
-        fig.update_xaxes(title=t("Tanggal selesai", "Finish date"), tickformat="%b %Y" if lang == "en" else "%m/%Y")
+        fig.update_yaxes(title=t("Lama siklus (hari)"))
+        fig.update_xaxes(title=t("Tanggal selesai"), tickformat=i18n.tr(lang, "%m/%Y"))
         few = (
-            t(
-                f" Hanya {n_cycles} titik: persentil belum bisa diandalkan (kurang dari 20).",
-                f" Only {n_cycles} points: percentiles are not yet reliable (fewer than 20).",
-            )
+            t(" Hanya {n_cycles} titik: persentil belum bisa diandalkan (kurang dari 20).", n_cycles=n_cycles)
             if n_cycles < 20
             else thinned
         )
@@ -303,7 +286,7 @@ def wip_section(ctx, view, start, end, snapshot) -> None:
     span = f"{lbl(start)} → {lbl(end)}"
     wip, n_wip = view["wip"], view["n_wip"]
     if n_wip:
-        names = [t("≤ 50%", "≤ 50%"), "50–70%", "70–85%", "85–95%", t("> 95% (terlama)", "> 95% (oldest)")]
+        names = [t("≤ 50%"), "50–70%", "70–85%", "85–95%", t("> 95% (terlama)")]
         present = set(wip.tahap.unique())  # not set(wip.tahap): that walks 5,000 Arrow strings one by one
         wip = wip.assign(
             pita=wip.pita_no.map(dict(enumerate(names))), tahap_label=wip.tahap.map({s: lbl(s) for s in present})
@@ -335,14 +318,10 @@ def wip_section(ctx, view, start, end, snapshot) -> None:
                 customdata=part[["nama_inovasi", "wilayah", "kode_inovasi"]],
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{y} hari<extra></extra>",
             )
-        fig.update_xaxes(tickvals=list(range(len(order))), ticktext=order, title=t("Tahap terkini", "Current stage"))
-        fig.update_yaxes(title=t("Umur sejak mulai (hari)", "Age since start (days)"))
+        fig.update_xaxes(tickvals=list(range(len(order))), ticktext=order, title=t("Tahap terkini"))
+        fig.update_yaxes(title=t("Umur sejak mulai (hari)"))
         st.subheader(f"{q.WIP.name(lang)} ({span})")
-        st.caption(
-            q.WIP.definition(lang)
-            + t(" Pilih titik untuk melihat inovasinya.", " Select points to see them.")
-            + thinned
-        )
+        st.caption(q.WIP.definition(lang) + t(" Pilih titik untuk melihat inovasinya.") + thinned)
         event = charts.draw(
             fig,
             q.WIP.name(lang),
@@ -407,13 +386,13 @@ def throughput_section(ctx, start, end) -> None:
         fig.add_bar(
             x=x,
             y=flow.selesai,
-            name=t(f"Selesai ({lbl(end)})", f"Finished ({lbl(end)})"),
+            name=t("Selesai ({lbl_end})", lbl_end=lbl(end)),
             marker_color=charts.OKABE_ITO[0],
         )
         fig.add_scatter(
             x=x,
             y=flow.masuk,
-            name=t(f"Masuk ({lbl(start)})", f"Arrived ({lbl(start)})"),
+            name=t("Masuk ({lbl_start})", lbl_start=lbl(start)),
             line={"color": charts.OKABE_ITO[1], "dash": "dot", "width": 2},
         )
         fig.update_xaxes(type="category")
@@ -422,8 +401,8 @@ def throughput_section(ctx, start, end) -> None:
         charts.block(
             q.THROUGHPUT_YEARLY.name(lang),
             t(
-                f"Inovasi dalam tampilan ini sedikit ({fmt.number(int(flow.selesai.sum()), lang)} selesai). ",
-                f"Few innovations in this view ({fmt.number(int(flow.selesai.sum()), lang)} finished). ",
+                "Inovasi dalam tampilan ini sedikit ({number_int_sum} selesai). ",
+                number_int_sum=fmt.number(int(flow.selesai.sum()), lang),
             )
             + q.THROUGHPUT_YEARLY.definition(lang),
             fig,
@@ -437,19 +416,19 @@ def throughput_section(ctx, start, end) -> None:
         fig.add_bar(
             x=flow.bulan,
             y=flow.selesai,
-            name=t(f"Selesai ({lbl(end)})", f"Finished ({lbl(end)})"),
+            name=t("Selesai ({lbl_end})", lbl_end=lbl(end)),
             marker_color=charts.OKABE_ITO[0],
         )
         fig.add_scatter(
             x=flow.bulan,
             y=flow.rata3,
-            name=t("Rata-rata bergerak 3 bulan", "3-month moving average"),
+            name=t("Rata-rata bergerak 3 bulan"),
             line={"color": "#000", "width": 2},
         )
         fig.add_scatter(
             x=flow.bulan,
             y=flow.masuk,
-            name=t(f"Masuk ({lbl(start)})", f"Arrived ({lbl(start)})"),
+            name=t("Masuk ({lbl_start})", lbl_start=lbl(start)),
             line={"color": charts.OKABE_ITO[1], "dash": "dot", "width": 2},
         )
         charts.block(

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from dasbor import charts, data, domain, fmt, urlstate
+from dasbor import charts, data, domain, fmt, i18n, urlstate
 from dasbor.frame import page
 from dasbor.i18n import label, options
 from dasbor.queries import dampak as q
@@ -19,34 +19,29 @@ def main() -> None:
 
     imp = q.impact(str(data.snapshot()), ctx.filters, ctx.viewer)
     if not imp["n_eval"]:
-        ctx.empty(t("inovasi yang sudah dievaluasi", "evaluated innovations"), "evaluated innovations")
+        ctx.empty(t("inovasi yang sudah dievaluasi"), "evaluated innovations")
         st.stop()
     n_eval, n_surveyed = imp["n_eval"], imp["n_surveyed"]
     st.info(
         t(
-            f"Dihitung dari evaluasi terakhir {fmt.number(n_eval, lang)} inovasi. **Kekuatan bukti**: hasil, penerima manfaat, waktu "
-            f"dan biaya layanan dilaporkan sendiri oleh daerah; IKM berasal dari survei kepuasan (PermenPANRB 14/2017) dengan responden "
-            f"({fmt.number(n_surveyed, lang)} inovasi). Perubahan sebelum–sesudah **bukan estimasi sebab-akibat**: hal lain juga "
-            "berubah dalam rentang waktu itu.",
-            f"From the latest evaluation of {fmt.number(n_eval, 'en')} innovations. **Strength of evidence**: results, beneficiaries, "
-            f"service time and cost are self-reported by the regions; IKM comes from satisfaction surveys (PermenPANRB 14/2017) with "
-            f"respondents ({fmt.number(n_surveyed, 'en')} innovations). Before–after changes are **not causal estimates**: other "
-            "things changed over the same time.",
+            "Dihitung dari evaluasi terakhir {number_n_eval} inovasi. **Kekuatan bukti**: hasil, penerima manfaat, waktu dan biaya layanan dilaporkan sendiri oleh daerah; IKM berasal dari survei kepuasan (PermenPANRB 14/2017) dengan responden ({number_n_surveyed} inovasi). Perubahan sebelum–sesudah **bukan estimasi sebab-akibat**: hal lain juga berubah dalam rentang waktu itu.",
+            number_n_eval=fmt.number(n_eval, lang),
+            number_n_surveyed=fmt.number(n_surveyed, lang),
         )
     )
 
     # Results by dimension
     dimension = urlstate.choice(
         "menurut",
-        t("Hasil evaluasi menurut", "Evaluation results by"),
+        t("Hasil evaluasi menurut"),
         list(q.DIMENSIONS),
         widget="radio",
         horizontal=True,
         format_func=lambda d: {
-            "urusan": "Urusan" if lang == "id" else "Affair",
-            "bentuk": t("Bentuk", "Form"),
-            "jenis": t("Jenis", "Type"),
-            "wilayah": t("Wilayah", "Region"),
+            "urusan": i18n.tr(lang, "Urusan"),
+            "bentuk": t("Bentuk"),
+            "jenis": t("Jenis"),
+            "wilayah": t("Wilayah"),
         }[d],
     )
     wide = q.results_table(q.results_by(ctx, dimension))
@@ -73,8 +68,8 @@ def main() -> None:
         .reset_index()
         .rename(
             columns={
-                "index": t("Kelompok", "Group"),
-                "kelompok": t("Kelompok", "Group"),
+                "index": t("Kelompok"),
+                "kelompok": t("Kelompok"),
                 "n": "n",
                 **{r: label("hasil", r, lang) for r in options("hasil")},
             }
@@ -103,7 +98,7 @@ def main() -> None:
     def paired(summary: pd.DataFrame, money: bool):
         """(figure, table) of median before → after per unit, from the cached summary; None when empty."""
         if summary.empty:
-            st.caption(t("Belum ada pasangan sebelum–sesudah.", "No before–after pairs yet."))
+            st.caption(t("Belum ada pasangan sebelum–sesudah."))
             return None
         show = (lambda v: fmt.rupiah(v, lang)) if money else (lambda v: fmt.number(v, lang, 1))
         names = [(label("satuan_waktu", u, lang) if u else "Rupiah") for u in summary.unit]
@@ -123,7 +118,7 @@ def main() -> None:
                 col=1,
                 marker={"symbol": ["circle-open", "circle"], "size": 14, "color": charts.OKABE_ITO[0]},
                 line={"color": charts.OKABE_ITO[0], "width": 3},
-                text=[t("sebelum ", "before ") + show(r.sebelum), t("sesudah ", "after ") + show(r.sesudah)],
+                text=[t("sebelum ") + show(r.sebelum), t("sesudah ") + show(r.sesudah)],
                 # labels grow inwards from both ends, so a value at the axis edge (e.g. Rp0) stays readable
                 textposition=[
                     "top right" if r.sebelum <= r.sesudah else "top left",
@@ -138,12 +133,12 @@ def main() -> None:
         table["unit"] = names
         return fig, table.rename(
             columns={
-                "unit": t("Satuan", "Unit"),
-                "sebelum": t("Median sebelum", "Median before"),
-                "sesudah": t("Median sesudah", "Median after"),
-                "perubahan": t("Median perubahan", "Median change"),
-                "lo": t("IK 95% bawah", "95% CI low"),
-                "hi": t("IK 95% atas", "95% CI high"),
+                "unit": t("Satuan"),
+                "sebelum": t("Median sebelum"),
+                "sesudah": t("Median sesudah"),
+                "perubahan": t("Median perubahan"),
+                "lo": t("IK 95% bawah"),
+                "hi": t("IK 95% atas"),
             }
         )
 
@@ -175,7 +170,7 @@ def main() -> None:
                     for i, (lo, hi, _, _) in enumerate(bands)
                 ],
                 "annotations": [
-                    charts.edge_label(t(name_id, name_en), (lo + hi) / 2, right=True, yanchor="middle")
+                    charts.edge_label(i18n.pick(lang, name_id, name_en), (lo + hi) / 2, right=True, yanchor="middle")
                     for lo, hi, name_id, name_en in bands
                 ],
             }
@@ -200,19 +195,21 @@ def main() -> None:
             y=[25, 100],
             mode="lines",
             line={"dash": "dash", "color": "#555"},
-            name=t("Tidak berubah", "No change"),
+            name=t("Tidak berubah"),
         )
-        fig.update_xaxes(title=t("IKM sebelum", "IKM before"), range=[25, 100])
-        fig.update_yaxes(title=t("IKM sesudah", "IKM after"), range=[25, 100])
+        fig.update_xaxes(title=t("IKM sebelum"), range=[25, 100])
+        fig.update_yaxes(title=t("IKM sesudah"), range=[25, 100])
         med, lo, hi = imp["ikm"]
         charts.block(
             q.IKM.name(lang),
             q.IKM.definition(lang)
             + t(
-                f" Median perubahan {fmt.number(med, lang, 1)} poin (IK 95% {fmt.number(lo, lang, 1)} sampai "
-                f"{fmt.number(hi, lang, 1)}), {fmt.number(n_surveyed, lang)} inovasi, {fmt.number(resp_sum, lang)} responden.",
-                f" Median change {fmt.number(med, lang, 1)} points (95% CI {fmt.number(lo, lang, 1)} to "
-                f"{fmt.number(hi, lang, 1)}), {fmt.number(n_surveyed, lang)} innovations, {fmt.number(resp_sum, lang)} respondents.",
+                " Median perubahan {number_med} poin (IK 95% {number_lo} sampai {number_hi}), {number_n_surveyed} inovasi, {number_resp_sum} responden.",
+                number_med=fmt.number(med, lang, 1),
+                number_lo=fmt.number(lo, lang, 1),
+                number_hi=fmt.number(hi, lang, 1),
+                number_n_surveyed=fmt.number(n_surveyed, lang),
+                number_resp_sum=fmt.number(resp_sum, lang),
             )
             + thinned,
             fig,
@@ -245,16 +242,15 @@ def main() -> None:
             )
         )
         survival = pd.DataFrame({"tahun": times / 365.25, "masih_berjalan": surv})
-        fig.update_xaxes(title=t("Tahun sejak penerapan", "Years since implementation"))
-        fig.update_yaxes(
-            title=t("Bagian yang masih berjalan", "Share still running"), tickformat=".0%", range=[0, 1.02]
-        )
+        fig.update_xaxes(title=t("Tahun sejak penerapan"))
+        fig.update_yaxes(title=t("Bagian yang masih berjalan"), tickformat=".0%", range=[0, 1.02])
         charts.block(
             q.SURVIVAL.name(lang),
             q.SURVIVAL.definition(lang)
             + t(
-                f" {fmt.number(n_life, lang)} inovasi, {fmt.number(stopped, lang)} di antaranya tercatat dihentikan.",
-                f" {fmt.number(n_life, lang)} innovations, {fmt.number(stopped, lang)} of them recorded as stopped.",
+                " {number_n_life} inovasi, {number_stopped} di antaranya tercatat dihentikan.",
+                number_n_life=fmt.number(n_life, lang),
+                number_stopped=fmt.number(stopped, lang),
             ),
             fig,
             fmt.table(

@@ -7,8 +7,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import charts, fmt, urlstate
+from dasbor import charts, fmt, i18n, urlstate
 from dasbor.frame import Ctx, page
+from dasbor.i18n import N_
 from dasbor.queries import katalog as q
 
 
@@ -24,18 +25,13 @@ def catalogue(ctx: Ctx) -> str | None:
     t, lang = ctx.t, ctx.lang
     search = urlstate.text(
         "cari",
-        t("Cari nama inovasi, perangkat daerah atau kode", "Search by innovation name, agency or code"),
-        placeholder=t("mis. posyandu", "e.g. posyandu"),
+        t("Cari nama inovasi, perangkat daerah atau kode"),
+        placeholder=t("mis. posyandu"),
     )
     rows, total = q.catalogue(ctx, search)
     if rows.empty:
         if search:
-            st.info(
-                t(
-                    f"Tidak ada inovasi yang cocok dengan '{fmt.md(search)}' pada filter ini.",
-                    f"No innovation matches '{fmt.md(search)}' with these filters.",
-                )
-            )
+            st.info(t("Tidak ada inovasi yang cocok dengan '{md_search}' pada filter ini.", md_search=fmt.md(search)))
         else:
             ctx.empty()
         return None
@@ -62,12 +58,7 @@ def detail(ctx: Ctx, kode: str) -> None:
     t, lang = ctx.t, ctx.lang
     rec = q.record(ctx, kode)
     if rec is None:
-        st.warning(
-            t(
-                f"Inovasi {fmt.md(kode)} tidak ditemukan atau tidak boleh Anda lihat.",
-                f"Innovation {fmt.md(kode)} was not found or is not yours to see.",
-            )
-        )
+        st.warning(t("Inovasi {md_kode} tidak ditemukan atau tidak boleh Anda lihat.", md_kode=fmt.md(kode)))
         return
     i = rec["inovasi"].iloc[0]
     st.header(fmt.md(q.text(i.nama_inovasi)))
@@ -82,24 +73,19 @@ def detail(ctx: Ctx, kode: str) -> None:
         st.text(description)  # report text is shown as text, never rendered as Markdown or HTML
     timeline(ctx, kode, rec["tahapan"])
 
-    for key, table, title_id, title_en, empty_id, empty_en in (
-        ("evaluasi", q.evaluation_table, "Evaluasi", "Evaluations", "Belum dievaluasi.", "Not evaluated yet."),
-        ("penghargaan", q.award_table, "Penghargaan", "Awards", "Belum ada penghargaan.", "No awards."),
+    for key, table, title, empty in (
+        ("evaluasi", q.evaluation_table, N_("Evaluasi"), N_("Belum dievaluasi.")),
+        ("penghargaan", q.award_table, N_("Penghargaan"), N_("Belum ada penghargaan.")),
     ):
-        st.subheader(t(title_id, title_en))
+        st.subheader(t(title))
         if rec[key].empty:
-            st.caption(t(empty_id, empty_en))
+            st.caption(t(empty))
         else:
             st.dataframe(table(rec[key], lang), hide_index=True, width="stretch")
 
-    st.subheader(t("Replikasi", "Replications"))
+    st.subheader(t("Replikasi"))
     if rec["replikasi"].empty:
-        st.caption(
-            t(
-                "Tidak meniru dan belum ditiru inovasi lain dalam data.",
-                "Neither copies nor is copied by another innovation in the data.",
-            )
-        )
+        st.caption(t("Tidak meniru dan belum ditiru inovasi lain dalam data."))
     else:
         st.dataframe(q.replication_table(rec["replikasi"], lang), hide_index=True, width="stretch")
 
@@ -107,7 +93,7 @@ def detail(ctx: Ctx, kode: str) -> None:
 def timeline(ctx: Ctx, kode: str, stages) -> None:
     t, lang = ctx.t, ctx.lang
     if stages.empty:
-        st.info(t("Belum ada riwayat tahapan bertanggal.", "No dated stage history yet."))
+        st.info(t("Belum ada riwayat tahapan bertanggal."))
         return
     points = q.timeline_points(stages, lang)
     fig = go.Figure(
@@ -123,14 +109,11 @@ def timeline(ctx: Ctx, kode: str, stages) -> None:
         )
     )
     fig.update_yaxes(categoryorder="array", categoryarray=q.stage_order(lang), automargin=True)
-    fig.update_xaxes(tickformat="%b %Y" if lang == "en" else "%m/%Y")  # plotly has no Indonesian month names offline
+    fig.update_xaxes(tickformat=i18n.tr(lang, "%m/%Y"))  # plotly has no Indonesian month names offline
     charts.block(
-        t("Lini masa tahapan", "Stage timeline"),
+        t("Lini masa tahapan"),
         t(
-            "Setiap titik adalah tanggal masuk satu tahap; tanda silang = jalan keluar (tidak layak, dihentikan); "
-            "lingkaran kosong = tahap yang diturunkan dari kolom tahap terkini laporan, bukan riwayat yang dilaporkan.",
-            "Each point is the date a stage was entered; a cross = an exit (not feasible, stopped); an open circle = "
-            "a stage derived from the report's current-stage columns, not a reported history.",
+            "Setiap titik adalah tanggal masuk satu tahap; tanda silang = jalan keluar (tidak layak, dihentikan); lingkaran kosong = tahap yang diturunkan dari kolom tahap terkini laporan, bukan riwayat yang dilaporkan."
         ),
         fig,
         q.stage_table(stages, lang),

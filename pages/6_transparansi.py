@@ -20,24 +20,16 @@ def main() -> None:
     publik_view.style()  # compact figures and cards on a phone
     st.markdown(q.intro(ctx.lang))
     proposals_section(ctx)
-    st.subheader(ctx.t("Inovasi publik", "Public innovations"))
+    st.subheader(ctx.t("Inovasi publik"))
     search = urlstate.text(
         "cari",
-        ctx.t(
-            "Cari inovasi publik: nama, perangkat daerah atau wilayah",
-            "Search public innovations: name, agency or region",
-        ),
+        ctx.t("Cari inovasi publik: nama, perangkat daerah atau wilayah"),
     )
     found = q.counts(ctx.filters, search)
     public_cards(ctx, found, search)
     if int(found.publik) == 0:
         if search.strip():
-            st.info(
-                ctx.t(
-                    f"Tidak ada inovasi publik yang cocok dengan '{fmt.md(search)}'.",
-                    f"No public innovation matches '{fmt.md(search)}'.",
-                )
-            )
+            st.info(ctx.t("Tidak ada inovasi publik yang cocok dengan '{md_search}'.", md_search=fmt.md(search)))
         else:
             ctx.empty("inovasi publik", "public innovations")
         return
@@ -56,7 +48,7 @@ def card(ctx, column, key: str, value: int, note: str | None = None) -> None:
 
 def proposals_section(ctx) -> None:
     """All proposals, counts only, as the sum of their disjoint parts."""
-    st.subheader(ctx.t("Usulan dari daerah (hanya angka)", "Proposals from the regions (counts only)"))
+    st.subheader(ctx.t("Usulan dari daerah (hanya angka)"))
     total = q.totals(ctx.filters)
     cols = st.container(key=publik_view.FIGURES[0]).columns(5)
     for col, key in zip(cols, ("usulan", "belum_ditetapkan", "tidak_layak", "dihentikan", "ditetapkan"), strict=True):
@@ -74,8 +66,10 @@ def public_cards(ctx, found: pd.Series, search: str) -> None:
         n = fmt.number(int(found.publik), ctx.lang)
         cols[2].caption(
             ctx.t(
-                f"Pencarian '{fmt.md(search)}' mempersempit inovasi publik, grafik, daftar dan CSV: {n} dari {n_all}.",
-                f"The search '{fmt.md(search)}' narrows the public innovations, charts, list and CSV: {n} of {n_all}.",
+                "Pencarian '{md_search}' mempersempit inovasi publik, grafik, daftar dan CSV: {n} dari {n_all}.",
+                md_search=fmt.md(search),
+                n=n,
+                n_all=n_all,
             )
         )
 
@@ -96,28 +90,29 @@ def charts_section(ctx, search: str) -> None:
 
 def list_section(ctx, search: str) -> None:
     t, lang = ctx.t, ctx.lang
-    st.subheader(t("Daftar inovasi publik", "List of public innovations"))
+    st.subheader(t("Daftar inovasi publik"))
     found, n_public = q.rows(ctx.filters, search)
     if n_public > len(found):
         st.caption(
             t(
-                f"Menampilkan {fmt.number(len(found), lang)} terbaru dari {fmt.number(n_public, lang)}; CSV di bawah "
-                "memuat semuanya.",
-                f"Showing the newest {fmt.number(len(found), lang)} of {fmt.number(n_public, lang)}; the CSV below "
-                "holds them all.",
+                "Menampilkan {number_len_found} terbaru dari {number_n_public}; CSV di bawah memuat semuanya.",
+                number_len_found=fmt.number(len(found), lang),
+                number_n_public=fmt.number(n_public, lang),
             )
         )
-    no_date = t("tidak tercatat", "not recorded")
+    no_date = t("tidak tercatat")
     shown = pd.DataFrame(
         {
-            t("Inovasi", "Innovation"): found.nama_inovasi,
-            t("Wilayah", "Region"): found.wilayah,
-            t("Perangkat daerah", "Agency"): found.perangkat_daerah,
-            t("Tahap", "Stage"): [label("tahap", s, lang) for s in found.tahap],
-            t("Tahap terjauh", "Furthest stage"): [label("tahap", s, lang) for s in found.tahap_terjauh],
-            t("Ditetapkan", "Decree"): [fmt.date(d, lang) if pd.notna(d) else no_date for d in found.tanggal_penetapan],
-            t("Diterapkan", "Implemented"): [fmt.date(d, lang) for d in found.tanggal_penerapan],
-            t("Evaluasi terakhir", "Latest evaluation"): [
+            t("Inovasi"): found.nama_inovasi,
+            t("Wilayah"): found.wilayah,
+            t("Perangkat daerah"): found.perangkat_daerah,
+            t("Tahap"): [label("tahap", s, lang) for s in found.tahap],
+            t("Tahap terjauh"): [label("tahap", s, lang) for s in found.tahap_terjauh],
+            t.tc("kolom", "Ditetapkan"): [
+                fmt.date(d, lang) if pd.notna(d) else no_date for d in found.tanggal_penetapan
+            ],
+            t("Diterapkan"): [fmt.date(d, lang) for d in found.tanggal_penerapan],
+            t("Evaluasi terakhir"): [
                 label("hasil", h, lang) if isinstance(h, str) else "–" for h in found.hasil_evaluasi_terakhir
             ],
         }
@@ -145,16 +140,13 @@ def list_section(ctx, search: str) -> None:
 
 def open_data_section(ctx, search: str) -> None:
     t, lang = ctx.t, ctx.lang
-    st.subheader(t("Data terbuka", "Open data"))
+    st.subheader(t("Data terbuka"))
     loaded = common.data_info().dimuat_pada  # the same line every page's banner reads
     st.markdown(
         t(
-            f"Unduh daftar di atas (sesuai filter dan pencarian) sebagai CSV, dengan kamus datanya. Lisensi: "
-            f"**{q.LICENCE}**: boleh dipakai dan disebarkan dengan menyebut sumbernya (Dasbor Inovasi Daerah). Data "
-            f"per {fmt.date(loaded, lang)}.",
-            f"Download the list above (as filtered and searched) as CSV, with its data dictionary. Licence: "
-            f"**{q.LICENCE}**: free to use and share with attribution (Dasbor Inovasi Daerah). Data as of "
-            f"{fmt.date(loaded, lang)}.",
+            "Unduh daftar di atas (sesuai filter dan pencarian) sebagai CSV, dengan kamus datanya. Lisensi: **{licence}**: boleh dipakai dan disebarkan dengan menyebut sumbernya (Dasbor Inovasi Daerah). Data per {date_loaded}.",
+            licence=q.LICENCE,
+            date_loaded=fmt.date(loaded, lang),
         )
     )
     st.markdown(q.package_note(lang))  # the same files, served as a static data package (etl/datapackage.py)
@@ -163,14 +155,14 @@ def open_data_section(ctx, search: str) -> None:
     c1, c2 = st.columns(2)
     snapshot, filters = data.snapshot(), ctx.filters
     c1.download_button(
-        t("Unduh CSV", "Download CSV"),
+        t("Unduh CSV"),
         lambda: charts.csv_bytes(q.all_rows(filters, search, snapshot)),  # built on click: may be 700,000 rows
         "inovasi_daerah_publik.csv",
         "text/csv",
         key="dl_publik",
     )
     c2.download_button(
-        t("Unduh kamus data (CSV)", "Download data dictionary (CSV)"),
+        t("Unduh kamus data (CSV)"),
         charts.csv_bytes(dictionary),
         "kamus_data.csv",
         "text/csv",

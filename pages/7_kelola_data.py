@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dasbor import charts, fmt, settings
+from dasbor import charts, fmt, i18n, settings
 from dasbor.frame import Ctx, page
 from dasbor.queries import kelola as q
 from etl.load import LoadError, Report, run
@@ -37,17 +37,14 @@ def template_bytes() -> bytes:
 
 def template_section(ctx: Ctx) -> None:
     t = ctx.t
-    st.subheader(t("1. Unduh templat", "1. Download the template"))
+    st.subheader(t("1. Unduh templat"))
     st.caption(
         t(
-            "Satu lembar per tabel, ditambah lembar 'kamus' yang menjelaskan setiap kolom. CSV juga diterima (koma, "
-            "titik koma atau tab; UTF-8, juga Windows-1252 dan UTF-16 dari Excel), dengan nama berkas sama dengan nama tabel.",
-            "One sheet per table, plus a 'kamus' sheet explaining every column. CSV is accepted too (comma, "
-            "semicolon or tab; UTF-8, also Windows-1252 and UTF-16 from Excel), named after the table.",
+            "Satu lembar per tabel, ditambah lembar 'kamus' yang menjelaskan setiap kolom. CSV juga diterima (koma, titik koma atau tab; UTF-8, juga Windows-1252 dan UTF-16 dari Excel), dengan nama berkas sama dengan nama tabel."
         )
     )
     st.download_button(
-        t("Unduh templat XLSX", "Download XLSX template"),
+        t("Unduh templat XLSX"),
         template_bytes(),
         "templat_inovasi_daerah.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -60,18 +57,16 @@ def problem(ctx: Ctx, name: str, raw: bytes) -> str | None:
     is shown beside it, as text)."""
     t, limit = ctx.t, int(settings.get("max_upload_mb"))
     if len(raw) > settings.max_upload_bytes():
-        return t(f"Berkas ini lebih dari {limit} MB.", f"This file is larger than {limit} MB.")
+        return t("Berkas ini lebih dari {limit} MB.", limit=limit)
     if name.lower().endswith(".xlsx") and not raw.startswith(b"PK\x03\x04"):
         return t(
-            "Berkas ini bukan buku kerja Excel .xlsx (mungkin .xls lama atau berkas lain yang diganti namanya). "
-            "Simpan ulang sebagai 'Excel Workbook (.xlsx)'.",
-            "This file is not an Excel .xlsx workbook (perhaps an old .xls or a renamed file). Save it again as .xlsx.",
+            "Berkas ini bukan buku kerja Excel .xlsx (mungkin .xls lama atau berkas lain yang diganti namanya). Simpan ulang sebagai 'Excel Workbook (.xlsx)'."
         )
     if name.lower().endswith(".csv"):
         # the loader's own test: a UTF-16 file is full of zero bytes and is text all the same
         why = why_not_text(raw)
         if why:
-            return t(*why)
+            return i18n.pick(ctx.lang, *why)
     return None
 
 
@@ -79,25 +74,20 @@ def failure(ctx: Ctx, exc: LoadError, loading: bool) -> None:
     """A check or load that failed: what it means in our words, its message (which may quote the
     files) as text."""
     st.error(
-        ctx.t(
-            "Pemuatan gagal; tidak ada yang dimuat dan data lama tetap dipakai."
-            if loading
-            else "Berkas tidak dapat diperiksa; tidak ada yang dimuat.",
-            "The load failed; nothing was loaded and the old data stays in use."
-            if loading
-            else "The files could not be checked; nothing was loaded.",
-        )
+        ctx.t("Pemuatan gagal; tidak ada yang dimuat dan data lama tetap dipakai.")
+        if loading
+        else ctx.t("Berkas tidak dapat diperiksa; tidak ada yang dimuat.")
     )
     st.text(str(exc))
 
 
 def upload_section(ctx: Ctx) -> None:
     t, lang = ctx.t, ctx.lang
-    st.subheader(t("2. Unggah laporan", "2. Upload the report"))
+    st.subheader(t("2. Unggah laporan"))
     limit = int(settings.get("max_upload_mb"))
     last = st.container()  # the previous load's outcome, above the uploader
     files = st.file_uploader(
-        t(f"Berkas CSV atau XLSX (paling besar {limit} MB per berkas)", f"CSV or XLSX files (at most {limit} MB each)"),
+        t("Berkas CSV atau XLSX (paling besar {limit} MB per berkas)", limit=limit),
         type=["csv", "xlsx"],
         accept_multiple_files=True,
         # a new key after each load empties the uploader, so the loaded files are not offered again
@@ -110,10 +100,7 @@ def upload_section(ctx: Ctx) -> None:
         # reruns a download or a choice in the history makes, until the next upload.
         with last:
             st.success(
-                t(
-                    f"Dimuat sebagai muatan #{done.load_id}. Semua halaman kini memakai data baru.",
-                    f"Loaded as load #{done.load_id}. Every page now uses the new data.",
-                )
+                t("Dimuat sebagai muatan #{load_id}. Semua halaman kini memakai data baru.", load_id=done.load_id)
             )
             report_block(ctx, done)
     if not files:
@@ -139,7 +126,7 @@ def upload_section(ctx: Ctx) -> None:
         except LoadError as exc:
             failure(ctx, exc, loading=False)
             return
-        st.markdown(t("**Hasil pemeriksaan** (belum dimuat):", "**Check result** (not loaded yet):"))
+        st.markdown(t("**Hasil pemeriksaan** (belum dimuat):"))
         report_block(ctx, check)
         total = q.totals(check)
         if not total["loaded"]:
@@ -147,20 +134,21 @@ def upload_section(ctx: Ctx) -> None:
         loaded, new, changed, unchanged, twice = (
             fmt.number(total[k], lang) for k in ("loaded", "new", "changed", "unchanged", "repeated")
         )
-        repeated = t(f", {twice} ganda di berkas", f", {twice} repeated in the files") if total["repeated"] else ""
+        repeated = t(", {twice} ganda di berkas", twice=twice) if total["repeated"] else ""
         if total["unchanged"] == total["loaded"]:
             st.info(
                 t(
-                    "Semua baris yang lolos sama persis dengan data yang sudah dimuat: memuatnya tidak mengubah apa "
-                    "pun, hanya mencatat muatan di riwayat.",
-                    "Every valid row is exactly as already loaded: loading them changes nothing, it only records "
-                    "a load in the history.",
+                    "Semua baris yang lolos sama persis dengan data yang sudah dimuat: memuatnya tidak mengubah apa pun, hanya mencatat muatan di riwayat."
                 )
             )
         if not st.button(
             t(
-                f"Muat {loaded} baris ({new} baru, {changed} berubah, {unchanged} tidak berubah{repeated})",
-                f"Load {loaded} rows ({new} new, {changed} changed, {unchanged} unchanged{repeated})",
+                "Muat {loaded} baris ({new} baru, {changed} berubah, {unchanged} tidak berubah{repeated})",
+                loaded=loaded,
+                new=new,
+                changed=changed,
+                unchanged=unchanged,
+                repeated=repeated,
             ),
             type="primary",
         ):
@@ -182,70 +170,58 @@ def report_block(ctx: Ctx, report: Report) -> None:
     t, lang = ctx.t, ctx.lang
     counts = q.counts(report).rename(
         columns={
-            "tabel": t("Tabel", "Table"),
-            "read": t("Dibaca", "Read"),
-            "loaded": t("Lolos", "Valid"),
-            "rejected": t("Ditolak", "Rejected"),
-            "new": t("Baru", "New"),
-            "changed": t("Berubah", "Changed"),
-            "unchanged": t("Tidak berubah", "Unchanged"),
-            "repeated": t("Ganda di berkas", "Repeated in the files"),
-            "written": t("Ditulis", "Written"),
+            "tabel": t("Tabel"),
+            "read": t("Dibaca"),
+            "loaded": t.tc("pemeriksaan", "Lolos"),
+            "rejected": t("Ditolak"),
+            "new": t("Baru"),
+            "changed": t("Berubah"),
+            "unchanged": t("Tidak berubah"),
+            "repeated": t("Ganda di berkas"),
+            "written": t("Ditulis"),
         }
     )
     st.dataframe(counts, hide_index=True, width="content")
     if report.written:
         note = t(
-            "Ditulis: baris yang baru atau berubah, yang ditambahkan atau diganti oleh muatan ini; baris yang tidak "
-            "berubah dibiarkan.",
-            "Written: the new or changed rows this load added or replaced; unchanged rows were left alone.",
+            "Ditulis: baris yang baru atau berubah, yang ditambahkan atau diganti oleh muatan ini; baris yang tidak berubah dibiarkan."
         )
         if q.derived(report):
             derived = fmt.number(q.derived(report), lang)
-            note += " " + t(
-                f"Juga {derived} tahap diturunkan dari tahap_terkini dan tanggalnya.",
-                f"Also {derived} stages derived from tahap_terkini and its dates.",
-            )
+            note += " " + t("Juga {derived} tahap diturunkan dari tahap_terkini dan tanggalnya.", derived=derived)
     else:
         note = t(
-            "Baru, berubah, tidak berubah: baris yang lolos dibandingkan dengan data yang sudah dimuat, menurut kunci "
-            "tabelnya (mis. kode_inovasi).",
-            "New, changed, unchanged: the valid rows compared with the data already loaded, by each table's key "
-            "(e.g. kode_inovasi).",
+            "Baru, berubah, tidak berubah: baris yang lolos dibandingkan dengan data yang sudah dimuat, menurut kunci tabelnya (mis. kode_inovasi)."
         )
     st.caption(note)
     for notice in report.notices:  # they quote headers and sheet names from the files
         st.text(notice)
     if not report.rejected:
-        st.success(t("Semua baris lolos pemeriksaan.", "Every row passed the checks."))
+        st.success(t("Semua baris lolos pemeriksaan."))
         return
     rejected = pd.DataFrame(report.rejected)
     rejected["alasan"] = rejected["reason"] if lang == "id" else rejected["reason_en"]
     rejected["sheet"] = rejected["sheet"].fillna("–")
     shown = rejected[["file", "sheet", "row", "column", "value", "alasan"]].rename(
         columns={
-            "file": t("Berkas", "File"),
-            "sheet": t("Lembar", "Sheet"),
-            "row": t("Baris", "Row"),
-            "column": t("Kolom", "Column"),
-            "value": t("Nilai", "Value"),
-            "alasan": t("Alasan", "Reason"),
+            "file": t("Berkas"),
+            "sheet": t("Lembar"),
+            "row": t("Baris"),
+            "column": t("Kolom"),
+            "value": t("Nilai"),
+            "alasan": t("Alasan"),
         }
     )
     n = fmt.number(len(rejected), lang)
     st.error(
         t(
-            f"{n} masalah pada baris yang ditolak dan tidak dimuat. Perbaiki di berkas lalu unggah ulang; memuat "
-            "ulang berkas yang sama tidak membuat data ganda.",
-            f"{n} problems in rows that were rejected and not loaded. Fix them in the file and upload again; "
-            "loading the same file again creates no duplicates.",
+            "{n} masalah pada baris yang ditolak dan tidak dimuat. Perbaiki di berkas lalu unggah ulang; memuat ulang berkas yang sama tidak membuat data ganda.",
+            n=n,
         )
         if report.written
         else t(
-            f"{n} masalah pada baris yang akan ditolak. Perbaiki di berkas lalu unggah ulang; memuat ulang berkas "
-            "yang sama tidak membuat data ganda.",
-            f"{n} problems in rows that will be rejected. Fix them in the file and upload again; loading the same "
-            "file again creates no duplicates.",
+            "{n} masalah pada baris yang akan ditolak. Perbaiki di berkas lalu unggah ulang; memuat ulang berkas yang sama tidak membuat data ganda.",
+            n=n,
         )
     )
     reasons_table(ctx, shown)
@@ -254,14 +230,14 @@ def report_block(ctx: Ctx, report: Report) -> None:
         "baris_ditolak",
         lang,
         f"rej_{report.written}",
-        label=t("Unduh laporan penolakan (CSV)", "Download rejection report (CSV)"),
+        label=t("Unduh laporan penolakan (CSV)"),
     )
 
 
 def reasons_table(ctx: Ctx, shown: pd.DataFrame) -> None:
     """The rejected cells, and every distinct reason written out in full beneath them: a grid cell
     cuts a long reason off, and a data officer must be able to read what to fix."""
-    reason = ctx.t("Alasan", "Reason")
+    reason = ctx.t("Alasan")
     # A row taller than Streamlit's default lets a grid cell wrap its text (over 4rem), as many lines
     # as the longest reason needs, five at most; a click on a cell shows it whole too.
     longest = int(shown[reason].fillna("").str.len().max() or 0)
@@ -274,51 +250,51 @@ def reasons_table(ctx: Ctx, shown: pd.DataFrame) -> None:
         column_config={reason: st.column_config.TextColumn(width="large")},
     )
     counts = shown[reason].value_counts(sort=True)
-    with st.expander(ctx.t("Alasan selengkapnya", "Reasons in full"), expanded=len(counts) <= 3):
+    with st.expander(ctx.t("Alasan selengkapnya"), expanded=len(counts) <= 3):
         for text, n in counts.items():  # quoted values from the files: plain text, never Markdown
             rows = fmt.number(n, ctx.lang)
-            said = ctx.t(f"{rows} baris", f"{rows} row") if n == 1 else ctx.t(f"{rows} baris", f"{rows} rows")
+            said = ctx.t("{rows} baris", rows=rows) if n == 1 else ctx.t("{rows} baris", rows=rows)
             st.text(f"{said}: {text}")
 
 
 def history_section(ctx: Ctx) -> None:
     t, lang = ctx.t, ctx.lang
-    st.subheader(t("3. Riwayat muatan", "3. Load history"))
+    st.subheader(t("3. Riwayat muatan"))
     history = q.history(ctx)
     if history.empty:
-        st.caption(t("Belum ada muatan.", "No loads yet."))
+        st.caption(t("Belum ada muatan."))
         return
     view = pd.DataFrame(
         {
             "#": history.id,
-            t("Waktu (UTC)", "Time (UTC)"): [fmt.moment(w, lang) for w in history.waktu],
-            t("Oleh", "By"): history.pengguna,
-            t("Berkas", "Files"): history.berkas,
-            t("Baris dimuat", "Rows loaded"): history.dimuat,
-            t("Baris ditulis", "Rows written"): history.ditulis,
-            t("Baris ditolak", "Rows rejected"): history.ditolak,
+            t("Waktu (UTC)"): [fmt.moment(w, lang) for w in history.waktu],
+            t("Oleh"): history.pengguna,
+            t.tc("jamak", "Berkas"): history.berkas,
+            t("Baris dimuat"): history.dimuat,
+            t("Baris ditulis"): history.ditulis,
+            t("Baris ditolak"): history.ditolak,
         }
     )
     # the file names may be long: the counts beside them stay in view
-    files = {t("Berkas", "Files"): st.column_config.TextColumn(width="large")}
+    files = {t.tc("jamak", "Berkas"): st.column_config.TextColumn(width="large")}
     st.dataframe(view, hide_index=True, width="stretch", column_config=files)
     load_id = st.selectbox(
-        t("Lihat baris yang ditolak pada muatan", "See the rows rejected in load"),
+        t("Lihat baris yang ditolak pada muatan"),
         [int(i) for i in history.id],
         format_func=lambda i: f"#{i}",
     )
     rejected = q.rejected(ctx, load_id)
     if rejected.empty:
-        st.caption(t("Tidak ada baris yang ditolak pada muatan ini.", "No rows were rejected in this load."))
+        st.caption(t("Tidak ada baris yang ditolak pada muatan ini."))
         return
     shown = pd.DataFrame(
         {
-            t("Berkas", "File"): rejected.berkas,
-            t("Lembar", "Sheet"): rejected.lembar.fillna("–"),
-            t("Baris", "Row"): rejected.baris,
-            t("Kolom", "Column"): rejected.kolom,
-            t("Nilai", "Value"): rejected.nilai,
-            t("Alasan", "Reason"): rejected.alasan if lang == "id" else rejected.alasan_en,
+            t("Berkas"): rejected.berkas,
+            t("Lembar"): rejected.lembar.fillna("–"),
+            t("Baris"): rejected.baris,
+            t("Kolom"): rejected.kolom,
+            t("Nilai"): rejected.nilai,
+            t("Alasan"): rejected.alasan if lang == "id" else rejected.alasan_en,
         }
     )
     reasons_table(ctx, shown)
@@ -327,9 +303,7 @@ def history_section(ctx: Ctx) -> None:
         f"ditolak_muatan_{load_id}",
         lang,
         "hist",
-        label=t(
-            f"Unduh baris yang ditolak muatan #{load_id} (CSV)", f"Download the rows load #{load_id} rejected (CSV)"
-        ),
+        label=t("Unduh baris yang ditolak muatan #{load_id} (CSV)", load_id=load_id),
     )
 
 

@@ -42,3 +42,6 @@ if [ ! -f "$stamp" ]; then
   total="$(.venv/bin/python -m pip list --format=freeze 2>/dev/null | wc -l | tr -d ' ')"
   say "Paket terpasang / packages installed: $total di .venv / in .venv ($((SECONDS - started)) s)."
 fi
+# The interface's message catalogs (dasbor/locale/*/LC_MESSAGES/messages.po) compiled to the .mo
+# files the dashboard reads; without them it compiles the .po files in memory at its first page.
+bash scripts/catalog.sh compile >/dev/null

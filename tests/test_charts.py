@@ -83,3 +83,14 @@ def test_the_text_alternative_names_the_largest_values_per_series_or_of_the_stac
     stacked = go.Figure(side_by_side.data, layout={"barmode": "stack"})
     assert "largest of 2: 2015 (1,202), 2014 (11)" in charts.summary(stacked, "Per year", "en").replace("\\", "")
     assert charts.summary(go.Figure(), "Empty", "en") == ""
+
+
+def test_the_text_alternative_leaves_out_dashed_limit_lines():
+    funnel = go.Figure(
+        [
+            go.Scatter(x=[1, 2, 3, 4], y=[0.9, 0.8, 0.7, 0.6], mode="lines", line={"dash": "dash"}, name="95% limits"),
+            go.Scatter(x=[1, 2, 3], y=[0.5, 0.2, 0.4], mode="markers", name="Regions"),
+        ]
+    )
+    said = charts.summary(funnel, "Funnel", "en")
+    assert "limits" not in said and "3 points" in said

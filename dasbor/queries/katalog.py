@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dasbor import charts, data, domain, fmt
+from dasbor import charts, data, domain, fmt, i18n
 from dasbor.filters import text_search
 from dasbor.frame import Ctx
-from dasbor.i18n import LABELS, label
+from dasbor.i18n import N_, label
 
 OPEN_STAGES = domain.OPEN  # days in the stage mean something only where it can still move on
 LIMIT = 1000
@@ -102,14 +102,14 @@ def record(ctx: Ctx, kode: str) -> dict[str, pd.DataFrame] | None:
 # NaT or a raw code. Tables hold text cells, which nothing renders as Markdown.
 
 NONE = "–"
-YES_NO = {True: ("Ya", "Yes"), False: ("Tidak", "No")}
+YES_NO = {True: N_("Ya"), False: N_("Tidak")}
 # Competitions are proper names (IGA, KIPP, UNPSA, Inagara) but for "lainnya", which dasbor/i18n.py
 # has no label for yet; its labels win once it has an "ajang" domain.
 AJANG_OTHER = {"lainnya": ("Lainnya", "Other")}
 
 
-def _t(lang: str):
-    return lambda id_text, en_text: id_text if lang == "id" else en_text
+def _t(lang: str) -> i18n.Translator:
+    return i18n.translator(lang)
 
 
 def missing(value) -> bool:
@@ -129,8 +129,6 @@ def coded(domain_name: str, value, lang: str) -> str:
     """The label of a coded value, or "–"."""
     if missing(value):
         return NONE
-    if domain_name == "ajang" and domain_name not in LABELS and value in AJANG_OTHER:
-        return _t(lang)(*AJANG_OTHER[value])
     return label(domain_name, value, lang)
 
 
@@ -151,7 +149,7 @@ def region(nama, tingkat, nama_provinsi, lang: str) -> str:
     if missing(nama):
         return NONE
     if tingkat == "provinsi":
-        return _t(lang)(f"Provinsi {nama}", f"{nama} Province")
+        return i18n.tr(lang, "Provinsi {nama}", nama=nama)
     return str(nama) if missing(nama_provinsi) else f"{nama}, {nama_provinsi}"
 
 
@@ -164,20 +162,20 @@ def before_after(before, after, show, unit: str = "") -> str:
 
 
 LIST_COLUMNS = {
-    "kode_inovasi": ("Kode", "Code"),
-    "nama_inovasi": ("Inovasi", "Innovation"),
-    "wilayah": ("Wilayah", "Region"),
-    "perangkat_daerah": ("Perangkat daerah", "Agency"),
-    "tahap": ("Tahap terkini", "Current stage"),
-    "tanggal_usulan": ("Diusulkan", "Proposed"),
-    "tanggal_tahap": ("Masuk tahap", "Entered stage"),
-    "hari_di_tahap": ("Hari di tahap", "Days in stage"),
+    "kode_inovasi": N_("Kode"),
+    "nama_inovasi": N_("Inovasi"),
+    "wilayah": N_("Wilayah"),
+    "perangkat_daerah": N_("Perangkat daerah"),
+    "tahap": N_("Tahap terkini"),
+    "tanggal_usulan": N_("Diusulkan"),
+    "tanggal_tahap": N_("Masuk tahap"),
+    "hari_di_tahap": N_("Hari di tahap"),
 }
 
 
-def _headed(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str) -> pd.DataFrame:
+def _headed(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.DataFrame:
     t = _t(lang)
-    return frame[list(columns)].rename(columns={k: t(*v) for k, v in columns.items()})
+    return frame[list(columns)].rename(columns={k: t(v) for k, v in columns.items()})
 
 
 def list_tables(rows: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -207,15 +205,13 @@ def list_tables(rows: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, pd.DataFra
 
 def list_caption(total: int, shown: int, lang: str) -> str:
     n, k = fmt.number(total, lang), fmt.number(shown, lang)
-    return _t(lang)(
-        f"{n} inovasi cocok"
-        + (f"; {k} terbaru ditampilkan" if total > shown else "")
-        + ". Hari di tahap = hari sejak masuk tahap terkini (untuk tahap yang belum selesai). "
-        "Pilih satu baris untuk melihat rinciannya.",
-        f"{n} innovations match"
-        + (f"; the newest {k} are shown" if total > shown else "")
-        + ". Days in stage = days since entering the current stage (for stages not yet finished). "
-        "Select a row for its details.",
+    t = _t(lang)
+    return (
+        t("{n} inovasi cocok", n=n)
+        + (t("; {k} terbaru ditampilkan", k=k) if total > shown else "")
+        + t(
+            ". Hari di tahap = hari sejak masuk tahap terkini (untuk tahap yang belum selesai). Pilih satu baris untuk melihat rinciannya."
+        )
     )
 
 
@@ -231,8 +227,8 @@ def continuation(i: pd.Series, lang: str) -> str:
     if not missing(i.status_lanjut):
         return coded("status_lanjut", i.status_lanjut, lang)
     if missing(i.diterapkan):
-        return t("Belum diterapkan", "Not implemented yet")
-    return t("Belum dilaporkan", "Not reported yet")
+        return t("Belum diterapkan")
+    return t("Belum dilaporkan")
 
 
 def facts(i: pd.Series, lang: str) -> dict[str, str]:
@@ -240,17 +236,17 @@ def facts(i: pd.Series, lang: str) -> dict[str, str]:
     t = _t(lang)
     stage = coded("tahap", i.tahap, lang)
     if not missing(i.tanggal_tahap):
-        stage += f" {t('sejak', 'since')} {fmt.date(i.tanggal_tahap, lang)}"
+        stage += f" {t('sejak')} {fmt.date(i.tanggal_tahap, lang)}"
     urusan = NONE if missing(i.urusan) else " ".join(str(v) for v in (i.urusan, i.nama_urusan) if not missing(v))
     return {
-        t("Tahap terkini", "Current stage"): stage,
-        t("Sumber", "Source"): coded("inisiator", i.inisiator, lang),
-        t("Bentuk", "Form"): coded("bentuk", i.bentuk, lang),
-        t("Jenis", "Type"): coded("jenis", i.jenis, lang),
-        t("Urusan", "Affair"): urusan,
-        t("Diusulkan", "Proposed"): fmt.date(i.tanggal_usulan, lang),
-        t("Anggaran", "Budget"): fmt.rupiah(i.anggaran, lang),
-        t("Setelah penerapan", "After implementation"): continuation(i, lang),
+        t("Tahap terkini"): stage,
+        t("Sumber"): coded("inisiator", i.inisiator, lang),
+        t("Bentuk"): coded("bentuk", i.bentuk, lang),
+        t("Jenis"): coded("jenis", i.jenis, lang),
+        t("Urusan"): urusan,
+        t("Diusulkan"): fmt.date(i.tanggal_usulan, lang),
+        t("Anggaran"): fmt.rupiah(i.anggaran, lang),
+        t("Setelah penerapan"): continuation(i, lang),
     }
 
 
@@ -287,12 +283,10 @@ def stage_table(stages: pd.DataFrame, lang: str) -> pd.DataFrame:
     t = _t(lang)
     return pd.DataFrame(
         {
-            t("Tahap", "Stage"): [coded("tahap", s, lang) for s in stages.tahap],
-            t("Tanggal", "Date"): [fmt.date(d, lang) for d in stages.tanggal],
-            t("Nomor dokumen", "Document no."): [text(v) for v in stages.nomor_dokumen],
-            t("Diturunkan dari tahap terkini", "Derived from current stage"): [
-                NONE if missing(v) else t(*YES_NO[bool(v)]) for v in stages.turunan
-            ],
+            t("Tahap"): [coded("tahap", s, lang) for s in stages.tahap],
+            t("Tanggal"): [fmt.date(d, lang) for d in stages.tanggal],
+            t("Nomor dokumen"): [text(v) for v in stages.nomor_dokumen],
+            t("Diturunkan dari tahap terkini"): [NONE if missing(v) else t(YES_NO[bool(v)]) for v in stages.turunan],
         }
     )
 
@@ -301,26 +295,26 @@ def evaluation_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     t = _t(lang)
     return pd.DataFrame(
         {
-            t("Tanggal", "Date"): [fmt.date(d, lang) for d in frame.tanggal_evaluasi],
-            t("Penilai", "Evaluator"): [text(v) for v in frame.penilai],
-            t("Hasil", "Result"): [coded("hasil", v, lang) for v in frame.hasil],
-            t("Penerima manfaat", "Beneficiaries"): [fmt.number(v, lang) for v in frame.penerima_manfaat],
-            t("Waktu layanan sebelum → sesudah", "Service time before → after"): [
+            t("Tanggal"): [fmt.date(d, lang) for d in frame.tanggal_evaluasi],
+            t("Penilai"): [text(v) for v in frame.penilai],
+            t("Hasil"): [coded("hasil", v, lang) for v in frame.hasil],
+            t("Penerima manfaat"): [fmt.number(v, lang) for v in frame.penerima_manfaat],
+            t("Waktu layanan sebelum → sesudah"): [
                 before_after(b, a, lambda v: fmt.number(v, lang, 1), coded("satuan_waktu", u, lang))
                 for b, a, u in zip(
                     frame.waktu_layanan_sebelum, frame.waktu_layanan_sesudah, frame.satuan_waktu, strict=True
                 )
             ],
-            t("Biaya sebelum → sesudah", "Cost before → after"): [
+            t("Biaya sebelum → sesudah"): [
                 before_after(b, a, lambda v: fmt.rupiah(v, lang))
                 for b, a in zip(frame.biaya_sebelum, frame.biaya_sesudah, strict=True)
             ],
-            t("IKM sebelum → sesudah", "IKM before → after"): [
+            t("IKM sebelum → sesudah"): [
                 before_after(b, a, lambda v: fmt.number(v, lang, 1))
                 for b, a in zip(frame.ikm_sebelum, frame.ikm_sesudah, strict=True)
             ],
-            t("Responden", "Respondents"): [fmt.number(v, lang) for v in frame.responden],
-            t("Status", "Status"): [coded("status_lanjut", v, lang) for v in frame.status_lanjut],
+            t("Responden"): [fmt.number(v, lang) for v in frame.responden],
+            t("Status"): [coded("status_lanjut", v, lang) for v in frame.status_lanjut],
         }
     )
 
@@ -329,10 +323,10 @@ def award_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     t = _t(lang)
     return pd.DataFrame(
         {
-            t("Tahun", "Year"): [year(v) for v in frame.tahun],
-            t("Ajang", "Competition"): [coded("ajang", v, lang) for v in frame.ajang],
-            t("Capaian", "Achievement"): [text(v) for v in frame.capaian],
-            t("Kategori", "Category"): [text(v) for v in frame.kategori],
+            t("Tahun"): [year(v) for v in frame.tahun],
+            t("Ajang"): [coded("ajang", v, lang) for v in frame.ajang],
+            t("Capaian"): [text(v) for v in frame.capaian],
+            t("Kategori"): [text(v) for v in frame.kategori],
         }
     )
 
@@ -341,11 +335,11 @@ def replication_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     t = _t(lang)
     return pd.DataFrame(
         {
-            t("Hubungan", "Relation"): [
-                t("Meniru", "Copies") if a == "meniru" else t("Ditiru oleh", "Copied by") for a in frame.arah
+            t("Hubungan"): [
+                t.tc("katalog", "Meniru") if a == "meniru" else t.tc("katalog", "Ditiru oleh") for a in frame.arah
             ],
-            t("Kode", "Code"): [text(v) for v in frame.kode_inovasi],
-            t("Inovasi", "Innovation"): [text(v) for v in frame.nama_inovasi],
-            t("Wilayah", "Region"): [text(v) for v in frame.wilayah],
+            t("Kode"): [text(v) for v in frame.kode_inovasi],
+            t("Inovasi"): [text(v) for v in frame.nama_inovasi],
+            t("Wilayah"): [text(v) for v in frame.wilayah],
         }
     )

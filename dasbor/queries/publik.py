@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dasbor import data, domain, fmt, store
+from dasbor import data, domain, fmt, i18n, store
 from dasbor.figures import define
 from dasbor.filters import Filters, text_search
 from dasbor.i18n import label
@@ -134,7 +134,7 @@ def package_note(lang: str) -> str:
 def _stages(codes: tuple[str, ...], lang: str) -> str:
     """'uji coba, penerapan atau evaluasi': stage names from the stage model, in a sentence."""
     names = [label("tahap", c, lang).lower() for c in codes]
-    last = " atau " if lang == "id" else " or "
+    last = i18n.tr(lang, " atau ")
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + last + names[-1]
 
 

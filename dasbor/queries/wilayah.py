@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dasbor import data, domain, fmt, stats
+from dasbor import data, domain, fmt, i18n, stats
 from dasbor.access import NATIONAL, UNRESTRICTED, Viewer, scope_sql
 from dasbor.figures import define
 from dasbor.frame import Ctx
@@ -374,7 +374,7 @@ def population_note(table: pd.DataFrame, lang: str) -> str:
     known = table[table.penduduk.notna()]
     if known.empty:
         return ""
-    loaded = "dimuat" if lang == "id" else "loaded"
+    loaded = i18n.tr(lang, "dimuat")
     parts = (
         known.assign(src=known.sumber_penduduk.fillna(loaded))
         .groupby(["tahun_penduduk", "src"])
@@ -382,12 +382,10 @@ def population_note(table: pd.DataFrame, lang: str) -> str:
         .reset_index(name="n")
     )
     items = [
-        f"{int(r.tahun_penduduk)} ({r.src}, {fmt.number(r.n, lang)} {'wilayah' if lang == 'id' else 'regions'})"
+        f"{int(r.tahun_penduduk)} ({r.src}, {fmt.number(r.n, lang)} {i18n.trc(lang, 'jamak', 'wilayah')})"
         for r in parts.itertuples()
     ]
-    lead = (
-        "Penyebut per 100.000 penduduk: penduduk tahun " if lang == "id" else "Per-100,000 denominator: population of "
-    )
+    lead = i18n.tr(lang, "Penyebut per 100.000 penduduk: penduduk tahun ")
     return lead + "; ".join(items) + "."
 
 

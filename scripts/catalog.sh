@@ -10,7 +10,7 @@ case "${1:-compile}" in
     "$PYBABEL" -q extract -F babel.cfg --no-default-keywords -k t -k tc:1c,2 -k tr:2 -k trc:2c,3 -k N_ --sort-by-file --no-wrap \
       --project dasbor-inovasi-daerah -o dasbor/locale/messages.pot dasbor pages dashboard.py ;;
   update)
-    "$0" extract
+    bash "$0" extract
     "$PYBABEL" -q update -i dasbor/locale/messages.pot -d dasbor/locale --no-wrap --no-fuzzy-matching --ignore-obsolete ;;
   compile)
     "$PYBABEL" -q compile -d dasbor/locale --statistics 2>&1 | grep -v "^$" || true ;;

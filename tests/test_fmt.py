@@ -29,4 +29,11 @@ def test_each_language_formats_in_its_own_convention(call, id_text, en_text):
 
 @pytest.mark.parametrize("missing", [None, float("nan"), pd.NA, pd.NaT])
 def test_missing_values_show_a_dash(missing):
-    assert fmt.number(missing) == fmt.percent(missing) == fmt.rupiah(missing) == fmt.date(missing) == fmt.moment(missing) == "–"
+    assert (
+        fmt.number(missing)
+        == fmt.percent(missing)
+        == fmt.rupiah(missing)
+        == fmt.date(missing)
+        == fmt.moment(missing)
+        == "–"
+    )

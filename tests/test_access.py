@@ -104,17 +104,22 @@ def test_the_public_lands_on_transparansi_and_is_refused_internal_pages(sample_d
     assert "Peran Anda tidak membuka" in at.warning[-1].body and not at.get("file_uploader")
 
 
+def sign_in_button(sidebar):
+    """The sign-in form's button (the filter form's Terapkan and Hapus filter come before it)."""
+    return next(b for b in sidebar.button if b.label == "Masuk")
+
+
 def test_sign_in_form_rejects_wrong_and_accepts_right_passwords(sample_data):
     acc = account("nasional")
     at = app_at(role=None)
     form = at.sidebar
     form.text_input[0].input(acc.name)
     form.text_input[1].input("salah-salah-1")
-    form.button[0].click().run()
+    sign_in_button(form).click().run()
     assert at.sidebar.error[0].value == "Nama pengguna atau kata sandi salah."
     at.sidebar.text_input[0].input(acc.name)
     at.sidebar.text_input[1].input(PASSWORD)
-    at.sidebar.button[0].click().run()
+    sign_in_button(at.sidebar).click().run()
     assert not at.exception
     assert "katalog" in [p.proto.page for p in at.get("page_link")]
     assert all(PASSWORD not in str(m.value) for m in at.markdown)

@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from conftest import INOVASI_HEADER, ROOT, app_at, inovasi_row, write_csv
-from dasbor import store
+from dasbor import fmt, store
 from etl import checks
 from etl import load as etl_load
 from etl.__main__ import main
@@ -342,7 +342,7 @@ def test_kelola_history_and_rejected_rows_come_from_the_kelola_queries(sample_da
     assert list(shown["Oleh"]) == list(expected.pengguna) and shown["Oleh"].iloc[0] == "petugas.riwayat"
     assert list(shown["Berkas"]) == list(expected.berkas)
     assert (shown["Baris dimuat"].iloc[0], shown["Baris ditolak"].iloc[0]) == (1, 1)
-    assert shown["Waktu (UTC)"].iloc[0] == f"{expected.waktu.iloc[0]:%Y-%m-%d %H:%M}"
+    assert shown["Waktu (UTC)"].iloc[0] == fmt.moment(expected.waktu.iloc[0], "id")
     rows = at.dataframe[1].value
     want = rejected(_admin_ctx(), done.load_id)
     assert list(rows["Baris"]) == list(want.baris) == [3]

@@ -459,7 +459,9 @@ def test_account_changes_on_a_read_only_data_folder_fail_in_one_sentence(
 def _sign_in(at, name: str, password: str = PASSWORD):
     at.sidebar.text_input[0].input(name)
     at.sidebar.text_input[1].input(password)
-    at.sidebar.button[0].click().run()
+    next(
+        b for b in at.sidebar.button if b.label in ("Masuk", "Sign in")
+    ).click().run()  # after the filter form's buttons
     return at
 
 

@@ -147,3 +147,16 @@ def test_after_a_load_the_freshness_line_and_history_are_new_and_no_filter_form_
     assert any(t.value == f"{rows}: {reason}" for t in at.text)  # the whole reason, as text
     raw = {"berkas", "lembar", "baris", "kolom", "nilai", "alasan", "alasan_en"}
     assert not raw & {c for d in at.dataframe for c in d.value.columns}
+
+
+def test_etl_check_prints_what_a_load_would_do(tmp_path, capsys):
+    from etl.__main__ import main
+
+    write_csv(tmp_path / "a", "inovasi.csv", INOVASI_HEADER, THREE)
+    run([tmp_path / "a"], write=True)
+    write_csv(tmp_path / "b", "inovasi.csv", INOVASI_HEADER, ONE_MORE)
+    capsys.readouterr()
+    assert main(["check", str(tmp_path / "b")]) == 0
+    out = capsys.readouterr().out
+    assert "inovasi: dibaca 4, lolos 4, ditolak 0\n" in out
+    assert "bila dimuat: baru 1, berubah 0, tidak berubah 3" in out

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from conftest import INOVASI_HEADER, app_at, inovasi_row, write_csv
-from dasbor import store
+from dasbor import fmt, store
 from dasbor.access import NATIONAL, Viewer
 from dasbor.filters import Filters
 from dasbor.queries import segar
@@ -156,7 +156,7 @@ def test_perbandingan_counts_not_updated_per_region(fresh, downloads, lang):
     not_updated = segar.NOT_UPDATED.name(lang)
     assert table.loc["Kabupaten Minahasa Tenggara", not_updated] == 3
     assert table.loc["Kabupaten Pinrang", not_updated] == 1
-    assert table.loc["Kabupaten Pinrang", segar.LAST_REPORTED.name(lang)] == "01-01-2024"
+    assert table.loc["Kabupaten Pinrang", segar.LAST_REPORTED.name(lang)] == fmt.date("2024-01-01", lang)
     assert table.iloc[0].name == "Kabupaten Minahasa Tenggara"  # the most not updated first
     whole = "Seluruh klaster kabupaten" if lang == "id" else "The whole regency cluster"
     (line,) = [m.value for m in national.markdown if m.value.startswith(whole)]

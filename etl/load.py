@@ -12,7 +12,6 @@ import fcntl
 import getpass
 import hashlib
 import json
-import os
 import re
 import shutil
 import string
@@ -183,7 +182,7 @@ class Report:
     # marts_scope says how many innovations and award regions were touched, of how many, and why full.
     marts_mode: str | None = None
     marts_scope: dict = field(default_factory=dict)
-    copied_by: str | None = None  # how the snapshot file was copied: reflink, copy_file_range, copyfile
+    copied_by: str | None = None  # how the snapshot file was copied: reflink or copyfile
 
     @contextlib.contextmanager
     def timed(self, step: str):
@@ -347,36 +346,23 @@ def _copy(con, draft: _Draft, root: Path, current: Path | None, report: Report) 
 
 
 _FICLONE = 0x40049409  # linux/fs.h: share the source's blocks (btrfs, XFS with reflink, bcachefs)
-# Errors saying a way of copying is not available here (another file system, an older kernel): the
-# next way is tried. Any other error (a full disk) is the copy's.
-_UNSUPPORTED = {errno.EOPNOTSUPP, errno.ENOTTY, errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EBADF}
+# Errors saying a reflink is not available here (ext4, tmpfs, another file system): the file is
+# copied instead. Any other error (a full disk) is the copy's.
+_NO_REFLINK = {errno.EOPNOTSUPP, errno.ENOTTY, errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EBADF}
 
 
 def copy_snapshot(source: Path, target: Path) -> str:
-    """Copy the snapshot file ``source`` to the new file ``target`` the cheapest way this file system
-    offers, and say which: "reflink" (the blocks shared until either file changes: no data copied),
-    "copy_file_range" (copied inside the kernel) or "copyfile" (``shutil.copyfile``)."""
+    """Copy the snapshot file ``source`` to the new file ``target`` and say how: "reflink" where the
+    file system can share the blocks until either file changes (no data copied), else "copyfile"
+    (``shutil.copyfile``, which Linux runs in the kernel by sendfile; ``os.copy_file_range`` measured
+    no faster on ext4: README, "What a person waits for")."""
     with open(source, "rb") as src, open(target, "wb") as dst:
         try:
             fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
             return "reflink"
         except OSError as exc:
-            if exc.errno not in _UNSUPPORTED:
+            if exc.errno not in _NO_REFLINK:
                 raise
-        if hasattr(os, "copy_file_range"):
-            size, done = os.fstat(src.fileno()).st_size, 0
-            try:
-                while done < size:
-                    n = os.copy_file_range(src.fileno(), dst.fileno(), size - done, done, done)
-                    if n == 0:
-                        break
-                    done += n
-                if done == size:
-                    return "copy_file_range"
-            except OSError as exc:
-                if exc.errno not in _UNSUPPORTED:
-                    raise
-            dst.truncate(0)
     shutil.copyfile(source, target)
     return "copyfile"
 
@@ -686,17 +672,22 @@ _INCREMENTAL = {
 _CREATE = re.compile(r"\s*create or replace table (\w+) as\s", re.IGNORECASE)
 
 
-def _marts_sql(incremental: bool = False) -> str:
-    """marts.sql with the stage numbers of dasbor/domain.py filled in, for a full build or (with
-    ``incremental``) for one of the innovations in ``_sentuh`` and the regions in ``_sentuh_wilayah``:
-    each per-innovation or per-region table's "create or replace table T as Q" becomes a delete of
-    those rows from T and an insert of Q's rows, the other statements stay as they are."""
+def _marts_sql() -> str:
+    """marts.sql with the stage numbers of dasbor/domain.py filled in, for a full build."""
+    return _marts_template(_FULL)
+
+
+def _marts_template(ways: dict[str, str]) -> str:
     text = (SQL_DIR / "marts.sql").read_text(encoding="utf-8")
-    sql = string.Template(text).substitute({**domain.sql_values(), **(_INCREMENTAL if incremental else _FULL)})
-    if not incremental:
-        return sql
+    return string.Template(text).substitute({**domain.sql_values(), **ways})
+
+
+def _marts_sql_incremental() -> str:
+    """marts.sql for a build of the innovations in ``_sentuh`` and the regions in ``_sentuh_wilayah``:
+    each per-innovation or per-region table's "create or replace table T as Q" becomes a delete of
+    those rows from T and an insert of Q's rows; the other statements stay as they are."""
     out = []
-    for statement in duckdb.extract_statements(sql):
+    for statement in duckdb.extract_statements(_marts_template(_INCREMENTAL)):
         query = statement.query
         made = _CREATE.match(query)
         name = made and made[1]
@@ -760,7 +751,7 @@ def _build_marts(con, report: Report, scope: _Scope | None = None) -> None:
         con.execute("use db")
         try:
             _capaian_scale(con)
-            con.execute(_marts_sql(incremental=not why))
+            con.execute(_marts_sql() if why else _marts_sql_incremental())
             con.execute("create or replace table versi_turunan as select ?::varchar as versi", [_marts_version()])
         finally:
             con.execute("use memory")

@@ -7,9 +7,12 @@ when every step succeeded: the dashboard sees the old data or the new, never a m
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import getpass
 import hashlib
 import json
+import re
 import shutil
 import string
 import time
@@ -29,7 +32,10 @@ from etl.rules import one_per_key
 from etl.validate import SQL_DIR, Batch, lit, validate
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_SOME_REJECTED = 0, 1, 2, 3
-# The derived tables of etl/sql/marts.sql, all rebuilt by every load.
+# The derived tables of etl/sql/marts.sql. A rebuild, a first load and a large one build them all
+# anew ("full"); a load that touched few innovations ("incremental") replaces only the rows of those
+# innovations in the tables keyed by innovation (deleting them by the column named), the rows of the
+# regions whose award rows it touched in kompetisi_entri, and builds info_data (one row) whole.
 MARTS = (
     "tahap_tunggu",
     "evaluasi_terakhir",
@@ -40,6 +46,35 @@ MARTS = (
     "inovasi_publik",
     "kompetisi_entri",
 )
+PER_INNOVATION = {
+    "tahap_tunggu": "id_inovasi",
+    "evaluasi_terakhir": "kode_inovasi",
+    "inovasi_status": "kode_inovasi",
+    "tahap_capai_lebar": "kode_inovasi",
+    "tahap_keluar": "kode_inovasi",
+    "inovasi_publik": "kode_inovasi",
+}
+PER_REGION = {"kompetisi_entri": "kode_wilayah"}
+# The tables marts.sql reads, and what a load's change to one means for an incremental build:
+# the column naming the innovations or regions whose derived rows change (a load's upsert records
+# them), "whole" for info_data's inputs, "version" for the reference tables written from
+# dasbor/domain.py (their rows are part of the marts version, so a change there builds everything)
+# and "first" for those only a first load writes (no derived tables yet: a full build).
+# tests/test_incremental.py holds marts.sql to this list.
+MARTS_READ = {
+    "inovasi": "kode_inovasi",
+    "tahapan": "kode_inovasi",
+    "evaluasi": "kode_inovasi",
+    "penghargaan": "kode_wilayah",
+    "muatan": "whole",
+    "tahap_ref": "version",
+    "capaian_ref": "version",
+    "capaian_baca": "version",
+    "wilayah": "first",
+}
+# An incremental build pays while the load touched at most this share of the snapshot's innovations
+# (measured: README, "What a person waits for"); beyond it, and always for a rebuild, a full build.
+INCREMENTAL_SHARE = 0.10
 
 
 class LoadError(Exception):
@@ -143,6 +178,11 @@ class Report:
     # {"new", "changed", "unchanged", "repeated"}; empty after a load, whose "changed" says what it wrote.
     compared: dict[str, dict[str, int]] = field(default_factory=dict)
     failed: dict[str, str] | None = None  # {"step", "reason"} when a step failed and nothing was published
+    # How the derived tables were built: "incremental" (only the touched innovations' rows) or "full";
+    # marts_scope says how many innovations and award regions were touched, of how many, and why full.
+    marts_mode: str | None = None
+    marts_scope: dict = field(default_factory=dict)
+    copied_by: str | None = None  # how the snapshot file was copied: reflink or copyfile
 
     @contextlib.contextmanager
     def timed(self, step: str):
@@ -180,6 +220,9 @@ class Report:
             "exit_code": self.exit_code,
             "seconds": self.seconds,
             "compared": self.compared,
+            "marts_mode": self.marts_mode,
+            "marts_scope": self.marts_scope,
+            "copied_by": self.copied_by,
         }
 
 
@@ -295,11 +338,33 @@ def _copy(con, draft: _Draft, root: Path, current: Path | None, report: Report) 
         draft.path = store.new_draft_path(root)
         if current:
             try:
-                shutil.copyfile(current, draft.path)
+                report.copied_by = copy_snapshot(current, draft.path)
             except OSError as exc:  # a full disk, say: one sentence naming the folder
                 raise store.write_failure(exc, draft.path.parent) from exc
         con.execute(f"attach {lit(str(draft.path))} as db")
         _ensure_schema(con)
+
+
+_FICLONE = 0x40049409  # linux/fs.h: share the source's blocks (btrfs, XFS with reflink, bcachefs)
+# Errors saying a reflink is not available here (ext4, tmpfs, another file system): the file is
+# copied instead. Any other error (a full disk) is the copy's.
+_NO_REFLINK = {errno.EOPNOTSUPP, errno.ENOTTY, errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EBADF}
+
+
+def copy_snapshot(source: Path, target: Path) -> str:
+    """Copy the snapshot file ``source`` to the new file ``target`` and say how: "reflink" where the
+    file system can share the blocks until either file changes (no data copied), else "copyfile"
+    (``shutil.copyfile``, which Linux runs in the kernel by sendfile; ``os.copy_file_range`` measured
+    no faster on ext4: README, "What a person waits for")."""
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        try:
+            fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
+            return "reflink"
+        except OSError as exc:
+            if exc.errno not in _NO_REFLINK:
+                raise
+    shutil.copyfile(source, target)
+    return "copyfile"
 
 
 def _publish(target: Path, root: Path, report: Report) -> None:
@@ -431,27 +496,84 @@ def _has_rows(con, table: str, where: str = "true") -> bool:
     return found
 
 
-def _upsert(con, table: str, key: tuple[str, ...], rows_sql: str, load_id: int, among: str = "true") -> int:
+class _Scope:
+    """What a load touched, for building the derived tables incrementally: the innovations
+    (``_rekam_kode``) and award regions (``_rekam_wilayah``) whose rows in the tables marts.sql
+    reads were inserted, changed or deleted, recorded by each write as it happens. ``why`` says why
+    the build will be full instead (None while an incremental one is possible); once set, nothing
+    more is recorded."""
+
+    def __init__(self, con, why: str | None):
+        self.con, self.why = con, why
+        con.execute("create or replace temp table _rekam_kode (kode_inovasi varchar)")
+        con.execute("create or replace temp table _rekam_wilayah (kode_wilayah varchar)")
+
+    def record(self, table: str, rows_sql: str) -> None:
+        """The innovations or regions of ``rows_sql`` (rows of ``table``, or of its key), as touched."""
+        column = MARTS_READ.get(table)
+        if self.why is not None or column not in ("kode_inovasi", "kode_wilayah"):
+            return
+        into = "_rekam_kode" if column == "kode_inovasi" else "_rekam_wilayah"
+        self.con.execute(f"insert into {into} select distinct {column} from ({rows_sql}) where {column} is not null")
+
+
+def _scope(con, batch: Batch) -> _Scope:
+    """Whether this load may build the derived tables incrementally, decided before it writes: the
+    draft must hold every derived table, built by this version's marts.sql from these reference rows,
+    and the batch must not already hold more innovations than an incremental build pays for."""
+    have = {r[0] for r in con.execute("select table_name from duckdb_tables() where database_name = 'db'").fetchall()}
+    if any(t not in have for t in (*MARTS, "versi_turunan")):
+        return _Scope(con, "tabel turunan belum ada / no derived tables yet")
+    if con.execute("select versi from db.versi_turunan").fetchall() != [(_marts_version(),)]:
+        return _Scope(con, "tabel turunan dari versi lain / derived tables of another version")
+    (total,) = con.execute("select count(*) from db.inovasi").fetchall()[0]
+    sent = batch.counts.get("inovasi", {}).get("loaded", 0)
+    if sent > INCREMENTAL_SHARE * total:
+        return _Scope(con, f"{sent} baris inovasi dari {total} / {sent} innovation rows of {total}")
+    return _Scope(con, None)
+
+
+def _upsert(
+    con,
+    table: str,
+    key: tuple[str, ...],
+    rows_sql: str,
+    load_id: int,
+    among: str = "true",
+    scope: _Scope | None = None,
+) -> int:
     """Replace rows by key, touching only rows that are new or differ: a reload changes nothing.
-    ``among`` narrows the rows the new ones can equal (a condition on the table's own columns)."""
-    cols = ", ".join(_db_columns(con, table))
+    ``among`` narrows the rows the new ones can equal (a condition on the table's own columns);
+    ``scope`` records the innovations (or regions) of the rows written."""
+    names = _db_columns(con, table)
+    cols = ", ".join(names)
     if not _has_rows(con, table, among):
         # Nothing to compare with or replace (a first load): insert straight away.
+        if scope:
+            scope.record(table, rows_sql)
         (n,) = con.execute(
             f"insert into db.{table} ({cols}, muatan_id) select {cols}, ? from ({rows_sql})", [load_id]
         ).fetchall()[0]
         return n
+    # The new rows are compared only with the rows of their own keys (not the whole table: a monthly
+    # report into the country's data compares dozens of rows, not millions).
+    con.execute(f"create or replace temp table _new as {rows_sql}")
+    same_key = " and ".join(f"t.{k} is not distinct from n.{k}" for k in key)
     con.execute(
-        f"create or replace temp table _chg as ({rows_sql}) except (select {cols} from db.{table} where {among})"
+        f"create or replace temp table _chg as (from _new) except "
+        f"(select {', '.join(f't.{c}' for c in names)} from (from db.{table} where {among}) t semi join _new n on {same_key})"
     )
+    con.execute("drop table _new")
     match = " and ".join(f"t.{k} is not distinct from k.{k}" for k in key)
     con.execute(f"delete from db.{table} t using (select distinct {', '.join(key)} from _chg) k where {match}")
     con.execute(f"insert into db.{table} ({cols}, muatan_id) select {cols}, ? from _chg", [load_id])
     (n,) = con.execute("select count(*) from _chg").fetchall()[0]
+    if scope:
+        scope.record(table, "from _chg")
     return n
 
 
-def _derive_history(con, batch: Batch, load_id: int) -> int:
+def _derive_history(con, batch: Batch, load_id: int, scope: _Scope | None = None) -> int:
     """Stage rows from inovasi.tahap_terkini and its dates, for innovations with no real history."""
     real_in_batch = (
         "select kode_inovasi from v_tahapan where len(_errors) = 0"
@@ -460,7 +582,10 @@ def _derive_history(con, batch: Batch, load_id: int) -> int:
     )
     # Real history replaces derived rows, whichever batch the innovation itself came in.
     if _has_rows(con, "tahapan", "turunan"):
-        con.execute(f"delete from db.tahapan where turunan and kode_inovasi in ({real_in_batch})")
+        replaced = f"turunan and kode_inovasi in ({real_in_batch})"
+        if scope:
+            scope.record("tahapan", f"select kode_inovasi from db.tahapan where {replaced}")
+        con.execute(f"delete from db.tahapan where {replaced}")
     if "inovasi" not in batch.tables:
         return 0
     # Innovations with no real history: the batch's real rows were upserted already, so db.tahapan
@@ -506,60 +631,132 @@ def _derive_history(con, batch: Batch, load_id: int) -> int:
             f"{len(undated)} innovations have a current stage without its date; shown as current, undated"
         )
     # Derived rows of re-sent innovations are recomputed; only rows that differ are touched.
-    con.execute(
-        """
-        delete from db.tahapan t where turunan
+    stale = """turunan
             and kode_inovasi in (select kode_inovasi from _affected)
             and not exists (select 1 from _derived d where d.kode_inovasi = t.kode_inovasi
-                            and d.tahap = t.tahap and d.tanggal = t.tanggal)
-        """
-    )
-    return _upsert(con, "tahapan", ("kode_inovasi", "tahap"), "select * from _derived", load_id, "turunan")
+                            and d.tahap = t.tahap and d.tanggal = t.tanggal)"""
+    if scope:
+        scope.record("tahapan", f"select kode_inovasi from db.tahapan t where {stale}")
+    con.execute(f"delete from db.tahapan t where {stale}")
+    return _upsert(con, "tahapan", ("kode_inovasi", "tahap"), "select * from _derived", load_id, "turunan", scope=scope)
 
 
 def _load(con, batch: Batch, report: Report, user: str | None) -> int:
     with report.timed("upsert"):
+        scope = _scope(con, batch)
         (load_id,) = con.execute("select coalesce(max(id), 0) + 1 from db.muatan").fetchall()[0]
         for name in LOAD_ORDER:
             if name not in batch.tables:
                 continue
             table = TABLE_BY_NAME[name]
             rows_sql = _accepted_sql(name, _db_columns(con, name))
-            batch.counts[name]["changed"] = _upsert(con, name, table.key, rows_sql, load_id)
-        derived = _derive_history(con, batch, load_id)
+            batch.counts[name]["changed"] = _upsert(con, name, table.key, rows_sql, load_id, scope=scope)
+        derived = _derive_history(con, batch, load_id, scope)
         if derived:
             batch.counts.setdefault("tahapan", {"read": 0, "loaded": 0, "rejected": 0, "changed": 0})
             batch.counts["tahapan"]["derived"] = derived
         # Logged before the marts are built, so info_data sees this load; a failed step below still
         # discards the whole snapshot, log entry included.
         _record(con, load_id, report, user)
-    _build_marts(con, report)
+    _build_marts(con, report, scope)
     return load_id
 
 
+# What marts.sql's names for the two ways of building become (see the head of marts.sql).
+_FULL = {"sentuh": "", "sentuh_wilayah": "", "nomor_inovasi": "(row_number() over ())::integer"}
+_INCREMENTAL = {
+    "sentuh": "semi join _sentuh using (kode_inovasi)",
+    "sentuh_wilayah": "semi join _sentuh_wilayah using (kode_wilayah)",
+    "nomor_inovasi": "(select u.id_inovasi from _sentuh as u where u.kode_inovasi = inovasi.kode_inovasi)",
+}
+_CREATE = re.compile(r"\s*create or replace table (\w+) as\s", re.IGNORECASE)
+
+
 def _marts_sql() -> str:
-    """marts.sql with the stage numbers of dasbor/domain.py filled in."""
-    return string.Template((SQL_DIR / "marts.sql").read_text(encoding="utf-8")).substitute(domain.sql_values())
+    """marts.sql with the stage numbers of dasbor/domain.py filled in, for a full build."""
+    return _marts_template(_FULL)
+
+
+def _marts_template(ways: dict[str, str]) -> str:
+    text = (SQL_DIR / "marts.sql").read_text(encoding="utf-8")
+    return string.Template(text).substitute({**domain.sql_values(), **ways})
+
+
+def _marts_sql_incremental() -> str:
+    """marts.sql for a build of the innovations in ``_sentuh`` and the regions in ``_sentuh_wilayah``:
+    each per-innovation or per-region table's "create or replace table T as Q" becomes a delete of
+    those rows from T and an insert of Q's rows; the other statements stay as they are."""
+    out = []
+    for statement in duckdb.extract_statements(_marts_template(_INCREMENTAL)):
+        query = statement.query
+        made = _CREATE.match(query)
+        name = made and made[1]
+        if name in PER_INNOVATION or name in PER_REGION:
+            column = PER_INNOVATION.get(name) or PER_REGION[name]
+            among = "_sentuh" if name in PER_INNOVATION else "_sentuh_wilayah"
+            out.append(f"delete from {name} where {column} in (select {column} from {among});\n")
+            query = f"insert into {name} by name\n{query[made.end() :]}"
+        out.append(query)
+    return "".join(out)
 
 
 def _marts_version() -> str:
-    """Which derived tables a snapshot holds: the digest of the SQL that built them."""
-    return hashlib.sha256(_marts_sql().encode("utf-8")).hexdigest()[:16]
+    """Which derived tables a snapshot holds: the digest of the SQL that built them and of the
+    reference rows from dasbor/domain.py they read (stages, competition rounds, the spellings of a
+    round), so that a change to either builds them all again."""
+    digest = hashlib.sha256(_marts_sql().encode("utf-8"))
+    reference = [domain.tahap_ref_rows(), domain.capaian_ref_rows(), capaian_keys()]
+    digest.update(json.dumps(reference, sort_keys=True, default=str).encode("utf-8"))
+    return digest.hexdigest()[:16]
 
 
-def _build_marts(con, report: Report) -> None:
-    """Steps 'marts', 'checks', 'checkpoint': rebuild every derived table from the base tables, check
-    the invariants, write the draft out and detach it."""
+def _touched(con, scope: _Scope) -> tuple[int, int, int]:
+    """``_sentuh``: the touched innovations with the id each keeps (its id in the snapshot's
+    inovasi_status, or for one new to it the next above every id in use, in the order of its code);
+    returns (innovations touched, regions touched, innovations in the snapshot)."""
+    con.execute(
+        """
+        create or replace temp table _sentuh as
+        with k as (select distinct kode_inovasi from _rekam_kode),
+        top as (select coalesce(max(id_inovasi), 0) as maks from db.inovasi_status)
+        select k.kode_inovasi, coalesce(
+            s.id_inovasi,
+            (select maks from top) + row_number() over (partition by s.id_inovasi is null order by k.kode_inovasi)
+        )::integer as id_inovasi
+        from k left join db.inovasi_status s using (kode_inovasi)
+        """
+    )
+    con.execute("create or replace temp table _sentuh_wilayah as select distinct kode_wilayah from _rekam_wilayah")
+    (touched,) = con.execute("select count(*) from _sentuh").fetchall()[0]
+    (regions,) = con.execute("select count(*) from _sentuh_wilayah").fetchall()[0]
+    (total,) = con.execute("select count(*) from db.inovasi").fetchall()[0]
+    return touched, regions, total
+
+
+def _build_marts(con, report: Report, scope: _Scope | None = None) -> None:
+    """Steps 'marts', 'checks', 'checkpoint': build the derived tables from the base tables (all of
+    them, or with ``scope`` of a load only the touched innovations' rows when few were touched),
+    check the invariants (on the touched keys after an incremental build), write the draft out and
+    detach it."""
     with report.timed("marts"):
+        why = "bangun ulang / rebuild" if scope is None else scope.why
+        if why is None:
+            touched, regions, total = _touched(con, scope)
+            report.marts_scope = {"innovations": touched, "regions": regions, "of": total}
+            if touched > INCREMENTAL_SHARE * total:
+                why = f"{touched} inovasi tersentuh dari {total} / {touched} innovations touched of {total}"
+        report.marts_mode = "full" if why else "incremental"
+        if why:
+            report.marts_scope["why"] = why
         con.execute("use db")
         try:
             _capaian_scale(con)
-            con.execute(_marts_sql())
+            con.execute(_marts_sql() if why else _marts_sql_incremental())
             con.execute("create or replace table versi_turunan as select ?::varchar as versi", [_marts_version()])
         finally:
             con.execute("use memory")
     with report.timed("checks"):
-        broken = checks.violations(con)
+        broken = checks.violations(con) if why else checks.violations(con, scope=checks.Scope())
         if broken:
             raise ChecksStepError("pemeriksaan setelah muat gagal / post-load check failed: " + "; ".join(broken))
     with report.timed("checkpoint"):

@@ -1,5 +1,20 @@
--- Tables the pages read, rebuilt at the end of every load so that pages never compute stage
+-- Tables the pages read, built at the end of every load so that pages never compute stage
 -- histories themselves.
+--
+-- One file for both ways a load builds them (etl/load.py fills in the names written with a dollar
+-- sign and braces below; the comments name them without):
+-- - full (every rebuild, a first load, a large one): sentuh and sentuh_wilayah are empty and
+--   nomor_inovasi numbers the innovations; each table is created anew;
+-- - incremental (a small load into a snapshot whose tables this very file built): sentuh is a semi
+--   join to _sentuh(kode_inovasi, id_inovasi), the innovations the load touched with the ids they
+--   keep (an innovation new to the snapshot gets one above every id in use, which nomor_inovasi
+--   reads), sentuh_wilayah one to _sentuh_wilayah(kode_wilayah), the regions whose award rows it
+--   touched; the loader turns the statement creating each per-innovation or per-region table T
+--   from a query Q into "delete those innovations' (regions') rows from T; insert Q's rows", in
+--   this order, so that a table read further down (evaluasi_terakhir, inovasi_status) already holds
+--   the new rows. info_data is built whole either way. A query restricted this way must still read
+--   every row of each innovation it keeps, so that both ways give the same rows
+--   (tests/test_incremental.py compares them).
 
 -- Built by earlier versions: tahap_tunggu holds what the pages read of tahapan_transisi, and the
 -- pages read tahap_capai's rows (one per innovation and stage reached) off tahap_capai_lebar.
@@ -9,11 +24,12 @@ drop table if exists tahap_capai;
 -- Every derived table below is built from one compact copy of the stage rows, keyed by a number
 -- per innovation instead of its text code: sorting and grouping millions of rows by an integer,
 -- with no text carried along, took a third of the time. id_inovasi numbers the innovations of this
--- snapshot only (every load rebuilds all of these tables together); pages join the derived tables
--- on it, and show kode_inovasi, which inovasi_status, tahap_capai_lebar and tahap_keluar keep.
+-- snapshot only (the derived tables of one snapshot agree on it; an incremental build keeps the ids
+-- of the innovations it does not touch); pages join the derived tables on it, and show kode_inovasi,
+-- which inovasi_status, tahap_capai_lebar and tahap_keluar keep.
 create or replace temp table _inovasi as
 select
-    (row_number() over ())::integer as id_inovasi,
+    ${nomor_inovasi} as id_inovasi,
     kode_inovasi,
     nama_inovasi,
     kode_wilayah,
@@ -25,7 +41,7 @@ select
     publikasi,
     tanggal_usulan,
     tahap_terkini
-from inovasi;
+from inovasi ${sentuh};
 
 -- Stage order as one small number: entries on one date are ordered by it (urutan, then code, so a
 -- decree and a trial on one day read forward).
@@ -58,7 +74,7 @@ join _nomor_tahap as r using (nomor);
 create or replace table evaluasi_terakhir as
 with latest as (
     select *
-    from evaluasi
+    from evaluasi ${sentuh}
     qualify row_number() over (partition by kode_inovasi order by tanggal_evaluasi desc) = 1
 ),
 
@@ -169,7 +185,8 @@ final as (
 
 select * from final;
 
--- What a reader needs to label the data: is any of it sample data, and how much is there.
+-- What a reader needs to label the data: is any of it sample data, and how much is there (always
+-- built whole: one row).
 create or replace table info_data as
 select
     count(*) filter (where kode_inovasi like 'SAMPEL-%') > 0 as sampel,
@@ -240,7 +257,7 @@ with final as (
         s.hasil_evaluasi_terakhir,
         i.anggaran,
         i.deskripsi
-    from inovasi_status as s
+    from inovasi_status as s ${sentuh}
     join inovasi as i using (kode_inovasi)
     join wilayah as w on w.kode = s.kode_wilayah
     -- the furthest flow stage reached (non-exit stages are numbered 1..n, one each)
@@ -275,7 +292,7 @@ select
     p.kategori,
     max(r.peringkat) as peringkat,
     arg_max(r.capaian, r.peringkat) as capaian
-from penghargaan as p
+from penghargaan as p ${sentuh_wilayah}
 left join capaian_baca as b on b.ajang = p.ajang and b.teks = p.capaian
 left join capaian_ref as r on r.ajang = b.ajang and r.capaian = b.capaian
 left join wilayah as w on w.kode = p.kode_wilayah

@@ -236,7 +236,8 @@ def _answers(target, f: forecast.Forecast, ctx: Ctx) -> None:
     for col, p in zip(target.columns(len(forecast.LEVELS)), forecast.LEVELS, strict=True):
         col.metric(t("{p}% yakin", p=p), fmt.number(f.how_many[p], lang), help=q.HOW_MANY.definition(lang))
     # Dates are too wide for a card in half the page: one line, each level in bold.
-    dates = " · ".join(f"{t('{p}% yakin', p=p)}: **{fmt.md(_when_text(f.when[p], lang))}**" for p in forecast.LEVELS)
+    sure = {p: t("{p}% yakin", p=p) for p in forecast.LEVELS}
+    dates = " · ".join(f"{sure[p]}: **{fmt.md(_when_text(f.when[p], lang))}**" for p in forecast.LEVELS)
     target.markdown(
         t(
             "Semua {number_open} sampai penerapan paling lambat: {dates}",

@@ -97,7 +97,7 @@ def style(fig: go.Figure, height: int = 360, lang: str = "id") -> go.Figure:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         colorway=list(OKABE_ITO),
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        separators=i18n.tr(lang, ",."),
+        separators=fmt.separators(lang),
         font={"size": 13},
     )
     _number_axes(fig)

@@ -10,7 +10,15 @@ from functools import cache, lru_cache
 import pandas as pd
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import NumberPattern, format_currency, format_decimal, format_percent, parse_pattern
+from babel.numbers import (
+    NumberPattern,
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_pattern,
+)
 
 LOCALES = {"id": "id_ID", "en": "en_US"}
 
@@ -46,6 +54,13 @@ def _number(value, lang: str, digits: int) -> str:
 @lru_cache(maxsize=65_536)
 def _percent(value, lang: str, digits: int) -> str:
     return format_percent(value, format=_pattern("#,##0." + "0" * digits + "%"), locale=_locale(lang))
+
+
+def separators(lang: str = "id") -> str:
+    """Plotly's ``layout.separators`` for the reader: the decimal mark, then the thousands mark
+    (`,.` in Indonesian, `.,` in English), from the same locale data as every number in the text."""
+    locale = _locale(lang)
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
 
 
 def number(value, lang: str = "id", digits: int = 0) -> str:

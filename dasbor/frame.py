@@ -271,7 +271,8 @@ def _whose(ctx: Ctx) -> None:
         shown = province(f.provinsi)
     else:
         shown = t("Seluruh Indonesia")
-    st.markdown(f"**{fmt.md(t('Wilayah'))}: {fmt.md(shown)}**")
+    region_word = t("Wilayah")
+    st.markdown(f"**{fmt.md(region_word)}: {fmt.md(shown)}**")
 
 
 def _data_problem(ctx: Ctx, current: store.Current) -> None:

@@ -76,7 +76,8 @@ def stylesheet(title: str, source: str, lang: str) -> str:
     ``source`` with the page number (right), the app's frame and widgets hidden, the page flowing
     over every sheet instead of being clipped to the screen's scroll box."""
     printed = fmt.date(dt.date.today(), lang)
-    left = f"{title} · {i18n.tr(lang, 'dicetak')} {printed}"
+    printed_word = i18n.tr(lang, "dicetak")  # outside the f-string: pybabel extract cannot read into one
+    left = f"{title} · {printed_word} {printed}"
     page_word = i18n.tr(lang, "halaman")
     return f"""
 <style>

@@ -20,6 +20,11 @@ SCRIPT = "pages/8_profil_wilayah.py"
 PATH = "profil_wilayah"  # the page's address, from its file name
 
 
+def _lang_query(ctx) -> str:
+    """The address's language part: none for Indonesian, the default."""
+    return "" if ctx.lang == "id" else "?" + urlencode({"lang": ctx.lang})
+
+
 def href(ctx: Ctx, code: str) -> str:
     """A relative link to a region's profile, in the reader's language."""
     return f"{PATH}?" + urlencode({"wil": code, **({"lang": ctx.lang} if ctx.lang != "id" else {})})
@@ -242,7 +247,8 @@ def links(ctx: Ctx, frame: pd.DataFrame, res: pd.DataFrame, most: int = 12) -> N
     picked = picked.sort_values("nama")
     shown = [f"[{fmt.md(r.nama)}]({href(ctx, r.kode)})" for r in picked.head(most).itertuples()]
     rest = len(picked) - len(shown)
-    every = f"[{t('semua wilayah')}]({PATH}" + (i18n.tr(ctx.lang, ")"))
+    every_word = t("semua wilayah")
+    every = f"[{every_word}]({PATH}{_lang_query(ctx)})"
     more = t(" dan {rest} lainnya", rest=rest) if rest > 0 else ""
     lead = t("**Profil wilayah:** ")
     if shown:

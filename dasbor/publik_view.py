@@ -69,14 +69,15 @@ def cards(found: pd.DataFrame, lang: str) -> str:
     t = translator(lang)
     e = html.escape
     items = []
+    furthest, latest = t("tahap terjauh"), t("evaluasi terakhir")
     for row in found.head(CARDS_SHOWN).itertuples():
         meta = " · ".join((row.wilayah, label("tahap", row.tahap, lang), _when(row, lang)))
         evaluation = (
             label("hasil", row.hasil_evaluasi_terakhir, lang) if isinstance(row.hasil_evaluasi_terakhir, str) else "–"
         )
         more = (
-            f"{e(row.perangkat_daerah)} · {e(t('tahap terjauh'))}: "
-            f"{e(label('tahap', row.tahap_terjauh, lang))} · {e(t('evaluasi terakhir'))}: "
+            f"{e(row.perangkat_daerah)} · {e(furthest)}: "
+            f"{e(label('tahap', row.tahap_terjauh, lang))} · {e(latest)}: "
             f"{e(evaluation)}"
         )
         items.append(

@@ -170,6 +170,7 @@ def figure(rows: pd.DataFrame, lang: str) -> go.Figure:
     markers holds each row's key and its numbers as computed (value, lo, hi, cluster, nation, min, q1,
     q3, max), so the chart can be checked against the figure functions."""
     t = i18n.translator(lang)
+    cluster_word, nation_word, this_region = t("Klaster"), t("Nasional"), t("Wilayah ini")
     ys = [q.row_name(k, lang) for k in rows.key]
     scales = [_scaled(r) for r in rows.itertuples()]
 
@@ -200,7 +201,7 @@ def figure(rows: pd.DataFrame, lang: str) -> go.Figure:
         marker={"symbol": "line-ns-open", "size": 28, "color": "#000", "line": {"width": 3, "color": "#000"}},
         name=t("Klaster"),
         hovertext=[
-            f"{t('Klaster')}: {value_text(_kind(k), v, lang, k == 'penghargaan')}"
+            f"{cluster_word}: {value_text(_kind(k), v, lang, k == 'penghargaan')}"
             for k, v, keep in zip(rows.key, rows.klaster, has_cluster, strict=True)
             if keep
         ],
@@ -214,7 +215,7 @@ def figure(rows: pd.DataFrame, lang: str) -> go.Figure:
         marker={"symbol": "diamond", "size": 11, "color": "#fff", "line": {"width": 2, "color": "#000"}},
         name=t("Nasional"),
         hovertext=[
-            f"{t('Nasional')}: {value_text(_kind(k), v, lang, k == 'penghargaan')}"
+            f"{nation_word}: {value_text(_kind(k), v, lang, k == 'penghargaan')}"
             for k, v, x in zip(rows.key, rows.nasional, nation, strict=True)
             if x is not None
         ],
@@ -241,7 +242,7 @@ def figure(rows: pd.DataFrame, lang: str) -> go.Figure:
                     "thickness": 1.5,
                     "width": 6,
                 },
-                name=f"{t('Wilayah ini')}: {label('verdict', verdict, lang).lower()}",
+                name=f"{this_region}: {label('verdict', verdict, lang).lower()}",
                 legendgroup=f"wilayah:{verdict}",
                 customdata=np.column_stack(
                     [part.key.to_numpy(dtype=object), *(part[c].to_numpy(dtype=float) for c in numbers)]

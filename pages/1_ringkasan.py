@@ -45,8 +45,9 @@ def main() -> None:
 
     cont = q.continuation(ctx)
     if not cont.empty:
+        unreported = t("belum dilaporkan")
         parts = [
-            f"{label('status_lanjut', r.status, lang) if r.status != 'belum_dilaporkan' else t('belum dilaporkan')}: "
+            f"{label('status_lanjut', r.status, lang) if r.status != 'belum_dilaporkan' else unreported}: "
             f"{fmt.number(r.jumlah, lang)}"
             for r in cont.itertuples()
         ]
@@ -130,8 +131,9 @@ def main() -> None:
 
     top = q.agencies(ctx)
     if not top.empty:
+        implemented = t("diterapkan")
         top["teks"] = [
-            f"{fmt.number(u, lang)} ({fmt.number(d, lang)} {t('diterapkan')})"
+            f"{fmt.number(u, lang)} ({fmt.number(d, lang)} {implemented})"
             for u, d in zip(top.usulan, top.diterapkan, strict=True)
         ]
         charts.block(

@@ -233,6 +233,7 @@ def cycle_section(ctx, view, start, end, snapshot) -> None:
             )
         )
         dashes = ("dot", "dash", "solid", "longdash")
+        days_word = t("hari")
         fig.update_layout(
             shapes=[
                 charts.across(value, line={"dash": dashes[i], "color": "#444", "width": 1})
@@ -242,7 +243,7 @@ def cycle_section(ctx, view, start, end, snapshot) -> None:
             # readable over the points
             annotations=[
                 charts.edge_label(
-                    f"{p}%: {fmt.number(value, lang)} {t('hari')}",
+                    f"{p}%: {fmt.number(value, lang)} {days_word}",
                     value,
                     right=i % 2 == 1,
                     yanchor="bottom",

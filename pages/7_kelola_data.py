@@ -253,7 +253,8 @@ def reasons_table(ctx: Ctx, shown: pd.DataFrame) -> None:
     with st.expander(ctx.t("Alasan selengkapnya"), expanded=len(counts) <= 3):
         for text, n in counts.items():  # quoted values from the files: plain text, never Markdown
             rows = fmt.number(n, ctx.lang)
-            said = ctx.t("{rows} baris", rows=rows) if n == 1 else ctx.t("{rows} baris", rows=rows)
+            # one row or more: Indonesian says "baris" for both, English does not
+            said = ctx.t.tc("satu", "{rows} baris", rows=rows) if n == 1 else ctx.t("{rows} baris", rows=rows)
             st.text(f"{said}: {text}")
 
 

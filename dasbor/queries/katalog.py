@@ -236,7 +236,8 @@ def facts(i: pd.Series, lang: str) -> dict[str, str]:
     t = _t(lang)
     stage = coded("tahap", i.tahap, lang)
     if not missing(i.tanggal_tahap):
-        stage += f" {t('sejak')} {fmt.date(i.tanggal_tahap, lang)}"
+        since = t("sejak")
+        stage += f" {since} {fmt.date(i.tanggal_tahap, lang)}"
     urusan = NONE if missing(i.urusan) else " ".join(str(v) for v in (i.urusan, i.nama_urusan) if not missing(v))
     return {
         t("Tahap terkini"): stage,

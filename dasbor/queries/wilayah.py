@@ -381,10 +381,8 @@ def population_note(table: pd.DataFrame, lang: str) -> str:
         .size()
         .reset_index(name="n")
     )
-    items = [
-        f"{int(r.tahun_penduduk)} ({r.src}, {fmt.number(r.n, lang)} {i18n.trc(lang, 'jamak', 'wilayah')})"
-        for r in parts.itertuples()
-    ]
+    regions_word = i18n.trc(lang, "jamak", "wilayah")
+    items = [f"{int(r.tahun_penduduk)} ({r.src}, {fmt.number(r.n, lang)} {regions_word})" for r in parts.itertuples()]
     lead = i18n.tr(lang, "Penyebut per 100.000 penduduk: penduduk tahun ")
     return lead + "; ".join(items) + "."
 

@@ -32,6 +32,8 @@ def test_the_public_sees_transparansi_and_downloads_no_personal_data(tab):
     tab.check(charts=2, label="transparansi")
     links = tab.page.locator('[data-testid="stSidebar"] a').all_inner_texts()
     assert links == ["Profil Wilayah", "Transparansi"]
+    # the open-data section is drawn last: wait for it before counting the page's CSV buttons
+    tab.page.get_by_role("button", name="Unduh kamus data (CSV)", exact=True).wait_for(timeout=60_000)
     count = tab.page.get_by_role("button", name="Unduh CSV", exact=True).count()
     body = tab.download("Unduh CSV", index=count - 1)  # the list's CSV, after the charts' own
     header = body.splitlines()[0].split(",")

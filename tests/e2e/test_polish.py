@@ -85,7 +85,11 @@ EN_KEEPS = ("sosialisasi", "bimtek", "lomba", "kabupaten", "Kabupaten", "Kota", 
 MISSING = re.compile(r"(?<![\w-])(nan|NaN|None(?! (?:yet|of)\b)|NaT|<NA>|undefined|null)(?![\w-])")
 # Text that is neither language's interface: file names (inovasi.csv) and the titles of the news
 # articles a figure cites as its source ('Jumlah Inovasi KIPP 2018 Menurun 7,5%' (02/04/2018)).
-NOT_UI = re.compile(r"\b[\w-]+\.(?:csv|xlsx|json|zip)\b|'[^'\n]{3,200}' \(\d{2}/\d{2}/\d{4}\)")
+NOT_UI = re.compile(
+    r"\b[\w-]+\.(?:csv|xlsx|json|zip)\b|'[^'\n]{3,200}' \(\d{2}/\d{2}/\d{4}\)"
+    # the contract's codes a rejection reason lists (usulan, kajian, ...): the same in both languages
+    r"|(?:choose one of|pilihan):[^;\n]*"
+)
 # A number: digits with separators, not part of a word or of a reference number (SK 188.45/59/2021).
 NUMBER = re.compile(r"(?<![\w.,/])\d+(?:[.,]\d+)+(?![\w/])")
 WRONG = {  # the other language's convention: thousands, decimals
@@ -130,7 +134,8 @@ def _known(server) -> tuple[set[str], list[str]]:
         names = con.execute(
             "select nama from wilayah union select nama_provinsi from wilayah union select nama from urusan "
             "union select nama_inovasi from inovasi union select perangkat_daerah from inovasi "
-            "union select penyelenggara from kegiatan union select sasaran from kegiatan"
+            "union select penyelenggara from kegiatan union select sasaran from kegiatan "
+            "union select nilai from baris_ditolak"  # the values of rejected rows, as the file had them
         ).fetchall()
     return codes, sorted({n for (n,) in names if n}, key=len, reverse=True), kode
 

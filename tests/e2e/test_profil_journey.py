@@ -40,12 +40,14 @@ def test_a_profile_opens_by_its_address_in_both_languages_and_prints_to_a_clean_
     assert tab.title() == "Profil Wilayah"
     assert tab.page.locator("h2").filter(has_text=name).count() == 1
     tab.check(charts=4)  # the spine, the trend, the stage mix and the stage funnel at least
-    tab.page.get_by_text("Wilayah ini dibanding klaster dan nasional").wait_for()
+    tab.page.get_by_text(
+        "Wilayah ini dibanding klaster dan nasional", exact=True
+    ).wait_for()  # the heading, not the summary
     full_shot(tab, "id")
     tab.goto(f"/profil_wilayah?wil={region}&lang=en")
     assert tab.title() == "Region profile"
     tab.check(charts=4)
-    tab.page.get_by_text("This region against its cluster and the nation").wait_for()
+    tab.page.get_by_text("This region against its cluster and the nation", exact=True).wait_for()
     full_shot(tab, "en")
     # the link to the print document
     link = tab.page.locator('[data-testid="stLinkButton"] a').filter(has_text="Print / PDF")

@@ -38,7 +38,7 @@ def _print_report(report: Report, verb: str) -> None:
         words = {"changed": "berubah", "derived": "riwayat turunan"}
         extra = "".join(f", {words[k]} {c[k]}" for k in words if k in c)
         print(f"{name}: dibaca {c['read']}, {verb} {c['loaded']}, ditolak {c['rejected']}{extra}")
-        if name in report.compared:  # a check says what a load would do, by each table's key
+        if c["loaded"] and name in report.compared:  # a check says what a load would do, by each table's key
             k = report.compared[name]
             again = f", berulang dalam berkas {k['repeated']}" if k["repeated"] else ""
             print(f"  bila dimuat: baru {k['new']}, berubah {k['changed']}, tidak berubah {k['unchanged']}{again}")

@@ -10,7 +10,7 @@ Every publish (``etl load``, ``etl rebuild``) writes, beside the snapshots::
 
 so that any web server or CDN can serve ``<data dir>/publik/`` and a crowd downloading the data never
 reaches the Python servers. The CSVs are made by the very functions the page's download buttons call
-(``publik.all_rows`` with no filter and no search, ``publik.dictionary``, ``charts.csv_bytes``), so
+(``publik.csv`` with no filter and no search, ``publik.dictionary`` through ``charts.csv_bytes``), so
 they are byte for byte what the page gives. ``datapackage.json`` follows the Frictionless Data
 Package and Table Schema specifications (https://specs.frictionlessdata.io/): each column's type
 from the snapshot, its title and description from the data dictionary and the loader's contract
@@ -161,10 +161,9 @@ def build(snapshot: Path) -> dict[str, bytes]:
     """The package's files for ``snapshot``, as bytes: the CSVs exactly as the page's downloads."""
     charts, publik = _page_modules()
 
-    rows = publik.all_rows(Filters(), "", snapshot)
     loaded = pd.Timestamp(store.query("select dimuat_pada from info_data", snapshot=snapshot).iloc[0, 0])
     files = {
-        DATA_CSV: charts.csv_bytes(rows),
+        DATA_CSV: publik.csv(Filters(), "", snapshot),
         DICTIONARY_CSV: charts.csv_bytes(publik.dictionary(loaded)),
         LICENCE_FILE: LICENCE_TEXT.encode("utf-8"),
     }
@@ -204,7 +203,13 @@ def build(snapshot: Path) -> dict[str, bytes]:
         ],
         "sources": [{"title": "Dasbor Inovasi Daerah", "path": "/transparansi"}],
         "resources": [
-            resource(NAME, DATA_CSV, "Inovasi publik / Public innovations", schema(rows), len(rows)),
+            resource(
+                NAME,
+                DATA_CSV,
+                "Inovasi publik / Public innovations",
+                schema(publik.all_rows(Filters(), "", snapshot, limit=0)),
+                publik.count(Filters(), "", snapshot),
+            ),
             resource(
                 "kamus-data",
                 DICTIONARY_CSV,

@@ -156,7 +156,7 @@ def open_data_section(ctx, search: str) -> None:
     snapshot, filters = data.snapshot(), ctx.filters
     c1.download_button(
         t("Unduh CSV"),
-        lambda: charts.csv_bytes(q.all_rows(filters, search, snapshot)),  # built on click: may be 700,000 rows
+        lambda: q.csv(filters, search, snapshot),  # built on click: may be 700,000 rows
         "inovasi_daerah_publik.csv",
         "text/csv",
         key="dl_publik",

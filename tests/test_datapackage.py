@@ -187,3 +187,33 @@ def test_the_package_replaces_a_link_or_a_folder(sample_data, prior):
     assert served.is_symlink()
     meta, _ = package()
     assert meta["version"] == snap.name.removesuffix(".duckdb")
+
+
+def test_the_query_writer_gives_the_cells_the_frame_writer_gives(tmp_path):
+    """The public list's CSV is written by DuckDB (``store.csv_bytes``, 16× faster at 690,000 rows);
+    every other CSV by pandas (``charts.csv_bytes``). Both give the same bytes, tricky cells included."""
+    import duckdb
+
+    from dasbor import charts
+
+    snapshot = tmp_path / "t.duckdb"
+    with duckdb.connect(str(snapshot)) as con:
+        con.execute(
+            """
+            create table t as select * from (values
+                ('a,b', 1, 1.5::double, date '2020-01-02', '', true, timestamp '2020-01-02 10:30:00'),
+                ('say "hi"', 2, null, null, null, false, null),
+                ('baris\nbaru', 3, 38758000.0, date '2021-03-04', 'x', null, timestamp '2021-03-04 00:00:00'),
+                ('=SUM(A1)', 4, 1e17, null, '-1', true, null),
+                ('+62 812', 5, 0.1, date '1999-12-31', '@nama', true, null),
+                ('Bantuan; "Ibu" Hamil', null, -2.25, null, 'é ü 中文', false, null)
+            ) v(nama, n, anggaran, tanggal, catatan, aktif, dimuat)
+            """
+        )
+    sql = "select * from t order by nama"
+    by_query = store.csv_bytes(sql, None, snapshot)
+    by_frame = charts.csv_bytes(store.query(sql, None, snapshot))
+    assert by_query.startswith(b"\xef\xbb\xbf")
+    written = {row[0]: row for row in rows_of(by_query)}
+    assert written["'=SUM(A1)"][4] == "'-1" and written["'+62 812"][4] == "'@nama"
+    assert by_query == by_frame

@@ -387,10 +387,25 @@ def rows(filters: Filters, search: str = "", limit: int = SHOWN) -> tuple[pd.Dat
     return frame.drop(columns="total"), total
 
 
-def all_rows(filters: Filters, search: str, snapshot: Path) -> pd.DataFrame:
-    """Every matching public innovation, for the CSV download (built when the button is clicked)."""
+def all_rows(filters: Filters, search: str, snapshot: Path, limit: int | None = None) -> pd.DataFrame:
+    """Every matching public innovation (or the first ``limit``: 0 gives the columns and their types)."""
     sql, params = _rows_sql(filters, search)
+    if limit is not None:
+        sql, params = f"{sql} limit ?", [*params, limit]
     return store.query(sql, params, snapshot)
+
+
+def count(filters: Filters, search: str, snapshot: Path) -> int:
+    """How many public innovations match: the rows of ``all_rows`` and ``csv``."""
+    where, params = _where(filters, search)
+    return int(store.query(f"select count(*) from inovasi_publik p where {where}", params, snapshot).iloc[0, 0])
+
+
+def csv(filters: Filters, search: str, snapshot: Path) -> bytes:
+    """``all_rows`` as the CSV the page's "Unduh CSV" gives (built when the button is clicked) and the
+    static data package holds unfiltered: one writer for both, DuckDB's own (``store.csv_bytes``)."""
+    sql, params = _rows_sql(filters, search)
+    return store.csv_bytes(sql, params, snapshot)
 
 
 def by_group(filters: Filters, column: str, search: str = "") -> pd.DataFrame:

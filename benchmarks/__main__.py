@@ -288,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--page", choices=[k for k, _ in PAGES], help=argparse.SUPPRESS)  # internal: one page
     p.add_argument("--data", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    # A national bulk load: at 1,000,000 innovations tahapan.csv is 213 MB, over the loader's default
+    # limit for one file (200 MB, meant for Kelola Data's uploads); the setting exists for this case.
+    os.environ.setdefault("INOVASI_MAX_UPLOAD_MB", "4096")
     sys.path.insert(0, str(ROOT))
     if args.page:
         script = dict(PAGES)[args.page]

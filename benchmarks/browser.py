@@ -72,13 +72,16 @@ def _etl(env: dict, *args: str, stdin: str | None = None) -> None:
 
 
 def _busiest_region(data_dir: Path) -> str:
-    import duckdb
+    from dasbor import store
 
+    # Through the store's shared reader: this process may have one open on the snapshot already (the
+    # benchmark's load wrote the data package through it), and DuckDB refuses a second connection
+    # to the same file with another configuration.
     snap = data_dir / "snapshots" / (data_dir / "CURRENT").read_text().strip()
-    with duckdb.connect(str(snap), read_only=True) as con:
-        return con.execute(
-            "select kode_wilayah from inovasi where kode_wilayah like '__.__' group by 1 order by count(*) desc limit 1"
-        ).fetchone()[0]
+    return store.query(
+        "select kode_wilayah from inovasi where kode_wilayah like '__.__' group by 1 order by count(*) desc limit 1",
+        snapshot=snap,
+    ).iloc[0, 0]
 
 
 class Server:

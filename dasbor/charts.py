@@ -189,11 +189,15 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False).encode("utf-8-sig")
 
 
-TABLE_ROWS = 2000  # rows drawn in a table; the CSV download always holds all of them
-# Points drawn in a scatter; statistics are always computed on all of them. 5,000 still shows the
-# shape, while 20,000 overplotted into solid blobs, made the browser draw 20,000 SVG markers per
-# chart and cost Alur ~0.6 s of Plotly copying and serialising per run at national scale.
-POINTS = 5_000
+# Rows drawn in a table; the CSV download always holds all of them, and the caption says how many
+# there are. Every drawn row goes over the websocket even while its expander is closed: at 2,000 the
+# cycle-time and work-in-progress tables sent 530 KB of Alur's 1.6 MB at national scale, and the
+# national awards list 240 KB of Perbandingan's 1.15 MB.
+TABLE_ROWS = 500
+# Points drawn in a scatter; statistics are always computed on all of them. 2,000 still shows the
+# shape; 20,000 overplotted into solid blobs, and at 5,000 Alur's two scatters were 800 KB of JSON
+# (with names and dates per point for the hover) that the browser drew as SVG markers.
+POINTS = 2_000
 
 
 def table_block(

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import INOVASI_HEADER, app_at, inovasi_row, plotly_array, write_csv
-from dasbor import domain, fmt, store
+from dasbor import charts, domain, fmt, store
 from dasbor.access import NATIONAL
 from dasbor.filters import Filters
 from dasbor.frame import Ctx
@@ -317,7 +317,7 @@ def test_dampak_page_states_evidence_and_switches_dimension(sample_data):
         "select i.nama_inovasi from evaluasi_terakhir e join inovasi i using (kode_inovasi) "
         "where e.ikm_sebelum is not null and e.ikm_sesudah is not null"
     ).nama_inovasi
-    assert 0 < len(surveyed) <= 5_000 and all(json.dumps(n) in ikm for n in set(surveyed))
+    assert 0 < len(surveyed) <= charts.POINTS and all(json.dumps(n) in ikm for n in set(surveyed))
     # the PermenPANRB 14/2017 bands behind the points, each named
     layout = json.loads(ikm)["layout"]
     assert [(b["y0"], b["y1"]) for b in layout["shapes"]] == [(25, 64.99), (65, 76.6), (76.61, 88.3), (88.31, 100)]

@@ -46,8 +46,7 @@ def cfd(ctx: Ctx) -> None:
     fig.update_yaxes(title=t("Inovasi (ditumpuk menurut tahap)"))
     fig.update_xaxes(tickformat=i18n.tr(lang, "%m/%Y"))
     wide = frame.rename(columns=names)
-    headers = {c: (names.get(c, c),) * 2 for c in frame.columns}  # already in the reader's language
-    shown = fmt.table(frame, lang, {**headers, "periode": ("Periode", "Period")})
+    shown = fmt.table(frame, lang, {**{c: names.get(c, c) for c in frame.columns}, "periode": t("Periode")})
     charts.block(
         q.CFD.name(lang), q.CFD.definition(lang), fig, shown, f"cfd_{grain}", lang, height=440, full=lambda: wide
     )

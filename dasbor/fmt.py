@@ -100,17 +100,16 @@ def moment(value, lang: str = "id") -> str:
     return f"{date(stamp, lang)} {stamp:%H:%M}"
 
 
-def table(
-    frame: pd.DataFrame, lang: str, names: dict[str, tuple[str, str]], digits: int = 1, shares=()
-) -> pd.DataFrame:
-    """A frame as the reader reads it, for a table on screen: the columns of ``names`` only, headed in the
-    reader's language (Indonesian, English); dates as `17 Jul 2014`; fractional numbers with the
-    reader's separators (``shares`` as percentages); whole numbers left as numbers. CSVs keep the raw
-    frame."""
+def table(frame: pd.DataFrame, lang: str, names: dict[str, str], digits: int = 1, shares=()) -> pd.DataFrame:
+    """A frame as the reader reads it, for a table on screen: the columns of ``names`` only, headed by
+    their names (already in the reader's language, from the catalogs: ``{"hari": t("Lama siklus
+    (hari)")}``); dates as `17 Jul 2014`; fractional numbers with the reader's separators (``shares`` as
+    percentages); whole numbers left as numbers. CSVs keep the raw frame."""
     out = {}
-    for column, (name_id, name_en) in names.items():
+    for column, title in names.items():
+        if not isinstance(title, str):  # the old (Indonesian, English) pairs: headers come from the catalogs
+            raise TypeError(f"header of {column!r} must be text in the reader's language, not {title!r}")
         values = frame[column]
-        title = name_id if lang == "id" else name_en
         if column in shares:
             out[title] = [percent(v, lang, 1) for v in values]
         elif pd.api.types.is_datetime64_any_dtype(values) or (

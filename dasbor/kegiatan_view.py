@@ -10,9 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import access, charts, data, fmt, i18n, outreach, urlstate
+from dasbor import access, charts, data, fmt, i18n, outreach
 from dasbor.frame import Ctx
 from dasbor.i18n import N_, label
+from dasbor.profil_views import block, choice, table_block
 from dasbor.queries import kegiatan as q
 
 # The sections read internal tables (kegiatan, penghargaan entries, every proposal): not the public's.
@@ -156,7 +157,7 @@ def _sentence(ctx: Ctx, row, region_name: str) -> str:
     )
 
 
-def _monthly_chart(ctx: Ctx, code: str, row, region_name: str) -> None:
+def _monthly_chart(ctx: Ctx, code: str, row, region_name: str, paper: bool = False) -> None:
     t, lang = ctx.t, ctx.lang
     months = q.series(str(data.snapshot()), code, row.tanggal)
     before, after = months[months.fase == "sebelum"], months[months.fase == "sesudah"]
@@ -244,22 +245,24 @@ def _monthly_chart(ctx: Ctx, code: str, row, region_name: str) -> None:
         pembanding=[fmt.number(v, lang, 3) for v in months.pembanding],
         tren=[fmt.number(v, lang, 2) for v in months.tren],
     ).rename(columns=columns)
-    charts.block(
+    block(
+        ctx,
         f"{q.MONTHLY.name(lang)}: {label('jenis_kegiatan', row.jenis, lang).lower()} {fmt.date(row.tanggal, lang)}",
         q.MONTHLY.definition(lang),
         fig,
         shown,
         f"kegiatan_bulanan_{code}_{q.event_key(row.tanggal, row.jenis)}",
-        lang,
+        paper=paper,
         height=380,
         full=lambda: months.assign(fase=months.fase.map(fase)).rename(columns=columns),
     )
 
 
-def region_section(ctx: Ctx, code: str) -> None:
+def region_section(ctx: Ctx, code: str, paper: bool = False) -> None:
     """One region's outreach events, each with what followed it: the estimate against before and
     against the comparison group, and for the chosen event its months drawn (or, with too few
-    proposals, the sentence saying so instead). A region's account sees only its own region here."""
+    proposals, the sentence saying so instead). A region's account sees only its own region here.
+    ``paper``: for a print document, no widget (the chosen event as text, every table whole)."""
     t, lang = ctx.t, ctx.lang
     st.header(t("Kegiatan pembinaan dan sesudahnya"))
     if ctx.viewer.role == "publik":
@@ -290,12 +293,11 @@ def region_section(ctx: Ctx, code: str) -> None:
             t.tc("kegiatan", "Keterangan"): events.keterangan.fillna("–"),
         }
     )
-    charts.table_block(
+    table_block(
+        ctx,
         listed,
         f"kegiatan_{code}",
-        lang,
-        key=f"kegiatan_{code}",
-        expanded=True,
+        paper,
         full=lambda: events[
             ["kode_wilayah", "nama", "tanggal", "jenis", "penyelenggara", "peserta", "sasaran", "keterangan"]
         ],
@@ -303,26 +305,26 @@ def region_section(ctx: Ctx, code: str) -> None:
     st.subheader(q.AFTER.name(lang))
     st.caption(q.AFTER.definition(lang))
     shown, csv = _estimate_rows(ctx, events, with_region=False)
-    charts.table_block(
-        shown, f"kegiatan_dampak_{code}", lang, key=f"kegiatan_dampak_{code}", expanded=True, full=lambda: csv
-    )
+    if paper:  # eleven columns do not fit a sheet: the estimates first, then their counts and window
+        columns = list(shown.columns)
+        table_block(ctx, shown[columns[:6]], f"kegiatan_dampak_{code}", paper)
+        table_block(ctx, shown[columns[:2] + columns[6:]], f"kegiatan_dampak_{code}", paper)
+    else:
+        table_block(ctx, shown, f"kegiatan_dampak_{code}", paper, full=lambda: csv)
     keys = [q.event_key(d, j) for d, j in zip(events.tanggal, events.jenis, strict=True)]
     by_key = dict(zip(keys, events.itertuples(), strict=True))
     computed = [k for k in keys if by_key[k].status == outreach.COMPUTED]
-    chosen = urlstate.choice(
-        "kegiatan",
-        t("Kegiatan yang ditampilkan"),
-        keys,
-        default=(computed or keys)[0],  # the newest event with an estimate, else the newest
-        format_func=lambda k: (
-            f"{fmt.date(by_key[k].tanggal, lang)} · {label('jenis_kegiatan', by_key[k].jenis, lang)}"
-            f" · {by_key[k].penyelenggara}"
-        ),
-    )
+    default = (computed or keys)[0]  # the newest event with an estimate, else the newest
+
+    def named(k: str) -> str:
+        e = by_key[k]
+        return f"{fmt.date(e.tanggal, lang)} · {label('jenis_kegiatan', e.jenis, lang)} · {e.penyelenggara}"
+
+    chosen = choice("kegiatan", t("Kegiatan yang ditampilkan"), keys, default, named, paper)
     row = by_key[chosen]
     if row.status == outreach.COMPUTED:
         st.markdown(_sentence(ctx, row, fmt.md(region_name)))
-        _monthly_chart(ctx, code, row, region_name)
+        _monthly_chart(ctx, code, row, region_name, paper)
     else:
         st.info(_sentence(ctx, row, region_name))
 

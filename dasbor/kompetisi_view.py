@@ -10,10 +10,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import access, charts, domain, fmt, i18n, urlstate
+from dasbor import access, charts, domain, fmt, i18n, printing
 from dasbor.frame import Ctx
 from dasbor.i18n import label
 from dasbor.kegiatan_view import SIGNED_IN
+from dasbor.profil_views import block, choice, table_block
 from dasbor.queries import kompetisi as q
 
 # Furthest round by rank: colour and pattern (never colour alone), grey for an unknown round.
@@ -30,21 +31,22 @@ def _why_not(ctx: Ctx) -> None:
     )
 
 
-def _choose(ctx: Ctx) -> str | None:
+def _choose(ctx: Ctx, paper: bool = False) -> str | None:
     comps = q.competitions()
     if not comps:
         st.info(
             ctx.t("Belum ada keikutsertaan kompetisi dalam data. Muat tabel `penghargaan` (ajang, tahun, capaian).")
         )
         return None
-    return urlstate.choice(
+    return choice(
         "ajang",
         ctx.t("Ajang"),
         comps,
-        default="KIPP",
+        "KIPP",
+        lambda a: label("ajang", a, ctx.lang),
+        paper,
         widget="radio",
         horizontal=True,
-        format_func=lambda a: label("ajang", a, ctx.lang),
     )
 
 
@@ -54,7 +56,7 @@ def _round_name(ajang: str, rank: int, lang: str) -> str:
     return domain.rank_names(ajang, lang).get(rank, str(rank))
 
 
-def _entries_chart(ctx: Ctx, frame: pd.DataFrame, ajang: str, key: str, whose: str) -> None:
+def _entries_chart(ctx: Ctx, frame: pd.DataFrame, ajang: str, key: str, whose: str, paper: bool = False) -> None:
     t, lang = ctx.t, ctx.lang
     years = q.per_year(frame)
     if years.empty:
@@ -87,18 +89,27 @@ def _entries_chart(ctx: Ctx, frame: pd.DataFrame, ajang: str, key: str, whose: s
             "jumlah": t("Keikutsertaan"),
         }
     )
-    charts.block(
+    block(
+        ctx,
         f"{q.ENTRIES.name(lang)}: {label('ajang', ajang, lang)}, {whose}",
         q.ENTRIES.definition(lang),
         fig,
         table,
         f"kompetisi_tahun_{key}_{ajang}",
-        lang,
+        paper=paper,
         height=340,
     )
 
 
-def _passing_block(ctx: Ctx, mine: pd.DataFrame | None, nation: pd.DataFrame, ajang: str, key: str, whose: str) -> None:
+def _passing_block(
+    ctx: Ctx,
+    mine: pd.DataFrame | None,
+    nation: pd.DataFrame,
+    ajang: str,
+    key: str,
+    whose: str,
+    paper: bool = False,
+) -> None:
     t, lang = ctx.t, ctx.lang
     series = [(t.tc("sifat", "Nasional"), nation, "diamond", charts.OKABE_ITO[0])]
     if mine is not None:
@@ -160,19 +171,20 @@ def _passing_block(ctx: Ctx, mine: pd.DataFrame | None, nation: pd.DataFrame, aj
         if len(table)
         else table
     )
-    charts.block(
+    block(
+        ctx,
         f"{q.PASSING.name(lang)}: {label('ajang', ajang, lang)}",
         q.PASSING.definition(lang),
         fig,
         shown,
         f"kompetisi_lolos_{key}_{ajang}",
-        lang,
+        paper=paper,
         height=340,
         full=lambda: csv,
     )
 
 
-def _sizes_block(ctx: Ctx, ajang: str, key: str) -> None:
+def _sizes_block(ctx: Ctx, ajang: str, key: str, paper: bool = False) -> None:
     t, lang = ctx.t, ctx.lang
     sizes = q.known_sizes(ajang)
     st.subheader(f"{q.SIZES.name(lang)}: {label('ajang', ajang, lang)}")
@@ -189,14 +201,7 @@ def _sizes_block(ctx: Ctx, ajang: str, key: str) -> None:
             t("Sumber"): sizes.sumber,
         }
     )
-    charts.table_block(
-        shown,
-        f"kompetisi_ukuran_{key}_{ajang}",
-        lang,
-        key=f"kompetisi_ukuran_{key}_{ajang}",
-        expanded=True,
-        full=lambda: sizes,
-    )
+    table_block(ctx, shown, f"kompetisi_ukuran_{key}_{ajang}", paper, full=lambda: sizes)
 
 
 def _never_block(ctx: Ctx, ajang: str, region: str | None, key: str) -> None:
@@ -243,7 +248,7 @@ def _never_block(ctx: Ctx, ajang: str, region: str | None, key: str) -> None:
         )
 
 
-def _running_block(ctx: Ctx, region: str | None, key: str, whose: str) -> None:
+def _running_block(ctx: Ctx, region: str | None, key: str, whose: str, paper: bool = False) -> None:
     t, lang = ctx.t, ctx.lang
     frame = q.running(ctx, region)
     groups = {
@@ -279,8 +284,11 @@ def _running_block(ctx: Ctx, region: str | None, key: str, whose: str) -> None:
                     **{f"masih_berjalan_{y}_tahun": v for y, v in zip(q.HORIZONS, shares, strict=True)},
                 }
             )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    charts.download(pd.DataFrame(raw), f"kompetisi_bertahan_{key}", lang, f"kompetisi_bertahan_{key}")
+    if paper:
+        printing.table(pd.DataFrame(rows))
+    else:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        charts.download(pd.DataFrame(raw), f"kompetisi_bertahan_{key}", lang, f"kompetisi_bertahan_{key}")
     stopped, updated = domain.JIPPNAS_STOPPED
     st.caption(
         q.jippnas(lang)
@@ -293,10 +301,11 @@ def _running_block(ctx: Ctx, region: str | None, key: str, whose: str) -> None:
     )
 
 
-def region_section(ctx: Ctx, code: str) -> None:
+def region_section(ctx: Ctx, code: str, paper: bool = False) -> None:
     """One region's part in the competitions: its entries per year by furthest round, the share that
     passes each round against the national share, the known national round sizes, whether it enters
-    often and never passes, and whether its awarded innovations keep running."""
+    often and never passes, and whether its awarded innovations keep running. ``paper``: for a print
+    document, no widget (the chosen competition as text, every table whole)."""
     t = ctx.t
     st.header(t("Kompetisi inovasi"))
     if ctx.viewer.role == "publik":
@@ -306,18 +315,18 @@ def region_section(ctx: Ctx, code: str) -> None:
         st.info(t("Wilayah ini di luar akses akun Anda."))
         return
     _why_not(ctx)
-    ajang = _choose(ctx)
+    ajang = _choose(ctx, paper)
     if ajang is None:
         return
     mine = q.entries(ctx, ajang, code)
     name = str(mine.nama.iloc[0]) if len(mine) else t("wilayah ini")
-    _entries_chart(ctx, mine, ajang, code, name)
+    _entries_chart(ctx, mine, ajang, code, name, paper)
     nation = q.national_entries(ajang)
     stops = q.recorded_stops(nation)
-    _passing_block(ctx, q.passing(mine, ajang, stops), q.passing(nation, ajang), ajang, code, name)
-    _sizes_block(ctx, ajang, code)
-    _never_block(ctx, ajang, code, code)
-    _running_block(ctx, code, code, name)
+    _passing_block(ctx, q.passing(mine, ajang, stops), q.passing(nation, ajang), ajang, code, name, paper)
+    _sizes_block(ctx, ajang, code, paper)
+    _never_block(ctx, ajang, code, code)  # for one region: sentences only, no table
+    _running_block(ctx, code, code, name, paper)
 
 
 def national_section(ctx: Ctx) -> None:

@@ -1,16 +1,18 @@
 """Sections of Profil Wilayah: the region picker and refusal, the header, the spine, and the links to
 profiles that Perbandingan Wilayah shows. Each section draws the same in print mode
-(``dasbor.printing``), but with no widget: charts at A4 width and every table whole."""
+(``dasbor.printing``), but with no widget: charts at A4 width and every table whole. ``block``,
+``table_block`` and ``choice`` do that for the sections the profile shares with other pages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dasbor import charts, fmt, i18n, printing, spine
+from dasbor import charts, fmt, i18n, printing, spine, urlstate
 from dasbor.frame import Ctx
 from dasbor.i18n import label
 from dasbor.queries import common
@@ -30,10 +32,20 @@ def href(ctx: Ctx, code: str) -> str:
     return f"{PATH}?" + urlencode({"wil": code, **({"lang": ctx.lang} if ctx.lang != "id" else {})})
 
 
-def block(ctx: Ctx, title: str, definition: str, fig: go.Figure, shown: pd.DataFrame, filename: str, **kw) -> None:
-    """A chart with its definition and its data: ``charts.block`` on screen; in print mode the chart at
-    A4 width with its whole table under it."""
-    if printing.active():
+def block(
+    ctx: Ctx,
+    title: str,
+    definition: str,
+    fig: go.Figure,
+    shown: pd.DataFrame,
+    filename: str,
+    paper: bool | None = None,
+    **kw,
+) -> None:
+    """A chart with its definition and its data: ``charts.block`` on screen; on paper (by default in
+    print mode) the chart at A4 width with its whole table under it. Sections shared with pages that
+    have no print document (Ringkasan) say ``paper`` themselves."""
+    if printing.active() if paper is None else paper:
         st.subheader(title)
         st.caption(definition)
         printing.chart(fig, kw.get("height", 360), ctx.lang, filename)
@@ -49,6 +61,33 @@ def table(ctx: Ctx, shown: pd.DataFrame, filename: str, full=None) -> None:
     else:
         st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)))
         charts.download(shown, filename, ctx.lang, filename, full=full)
+
+
+def table_block(ctx: Ctx, frame: pd.DataFrame, filename: str, paper: bool | None = None, full=None) -> None:
+    """A shared section's table: open under its chart, with its CSV, on screen (``charts.table_block``);
+    every row as static HTML on paper (by default in print mode)."""
+    if printing.active() if paper is None else paper:
+        printing.table(frame)
+    else:
+        charts.table_block(frame, filename, ctx.lang, key=filename, expanded=True, full=full)
+
+
+def choice(
+    param: str,
+    label_: str,
+    options: list[str],
+    default: str,
+    format_func: Callable[[str], str],
+    paper: bool | None = None,
+    **kwargs,
+) -> str:
+    """A page choice kept in the URL: ``urlstate.choice`` on screen; on paper (by default in print mode)
+    no widget but the same value as text, the address's when it is one of the options, else the default."""
+    if not (printing.active() if paper is None else paper):
+        return urlstate.choice(param, label_, options, default=default, format_func=format_func, **kwargs)
+    value = urlstate.current(param, options, default if default in options else options[0])
+    st.markdown(f"**{fmt.md(label_)}:** {fmt.md(format_func(value))}")
+    return value
 
 
 def pair():

@@ -103,6 +103,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Memory, in megabytes, that the dashboard's DuckDB reader of a snapshot may hold (its cache and "
         "its queries); a query needing more spills to disk beside the snapshot.",
     ),
+    Setting(
+        "package_url",
+        "INOVASI_PACKAGE_URL",
+        "",
+        "Address (a path such as /publik/, or a full URL) where a web server serves the static data package of "
+        "<data folder>/publik/; the Transparansi page links to it. Empty means no link (nothing serves the "
+        "package under a plain streamlit run); scripts/serve.sh and compose.yaml set /publik/.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -122,3 +130,9 @@ def keep_snapshots() -> int:
 
 def max_upload_bytes() -> int:
     return int(float(get("max_upload_mb")) * 1024 * 1024)
+
+
+def package_url() -> str:
+    """Where the static data package is served, ending in a slash; "" when nothing serves it."""
+    url = get("package_url").strip()
+    return url if not url or url.endswith("/") else url + "/"

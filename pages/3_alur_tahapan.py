@@ -267,10 +267,10 @@ def cycle_section(ctx, view, start, end, snapshot) -> None:
                 cycles,
                 lang,
                 {
-                    "nama_inovasi": ("Inovasi", "Innovation"),
-                    "perangkat_daerah": ("Perangkat daerah", "Agency"),
-                    "selesai": (f"Selesai ({lbl(end)})", f"Finished ({lbl(end)})"),
-                    "hari": ("Lama siklus (hari)", "Cycle time (days)"),
+                    "nama_inovasi": t("Inovasi"),
+                    "perangkat_daerah": t("Perangkat daerah"),
+                    "selesai": t("Selesai ({lbl_end})", lbl_end=lbl(end)),
+                    "hari": t("Lama siklus (hari)"),
                 },
             ),
             f"siklus_{start}_{end}",
@@ -339,13 +339,13 @@ def wip_section(ctx, view, start, end, snapshot) -> None:
             if p.get("customdata")
         ]
         wip_names = {
-            "kode_inovasi": ("Kode", "Code"),
-            "nama_inovasi": ("Inovasi", "Innovation"),
-            "perangkat_daerah": ("Perangkat daerah", "Agency"),
-            "wilayah": ("Wilayah", "Region"),
-            "tahap_label": ("Tahap terkini", "Current stage"),
-            "umur": ("Umur sejak mulai (hari)", "Age since start (days)"),
-            "pita": ("Pita umur", "Age band"),
+            "kode_inovasi": t("Kode"),
+            "nama_inovasi": t("Inovasi"),
+            "perangkat_daerah": t("Perangkat daerah"),
+            "wilayah": t("Wilayah"),
+            "tahap_label": t("Tahap terkini"),
+            "umur": t("Umur sejak mulai (hari)"),
+            "pita": t("Pita umur"),
         }
         if picked:
             st.dataframe(
@@ -365,14 +365,14 @@ def wip_section(ctx, view, start, end, snapshot) -> None:
         )
 
 
-def flow_names(flow, start: str, end: str) -> dict[str, tuple[str, str]]:
+def flow_names(t, flow, start: str, end: str) -> dict[str, str]:
     """Headers of the throughput table, yearly (``tahun``) or monthly (``bulan``, with its moving average)."""
     names = {
-        "tahun": ("Tahun", "Year"),
-        "bulan": ("Bulan", "Month"),
-        "masuk": (f"Masuk ({start})", f"Arrived ({start})"),
-        "selesai": (f"Selesai ({end})", f"Finished ({end})"),
-        "rata3": ("Rata-rata bergerak 3 bulan", "3-month moving average"),
+        "tahun": t("Tahun"),
+        "bulan": t("Bulan"),
+        "masuk": t("Masuk ({lbl_start})", lbl_start=start),
+        "selesai": t("Selesai ({lbl_end})", lbl_end=end),
+        "rata3": t("Rata-rata bergerak 3 bulan"),
     }
     return {k: v for k, v in names.items() if k in flow.columns}
 
@@ -407,7 +407,7 @@ def throughput_section(ctx, start, end) -> None:
             )
             + q.THROUGHPUT_YEARLY.definition(lang),
             fig,
-            fmt.table(flow, lang, flow_names(flow, lbl(start), lbl(end))),
+            fmt.table(flow, lang, flow_names(t, flow, lbl(start), lbl(end))),
             f"throughput_tahunan_{start}_{end}",
             lang,
             full=lambda: flow,
@@ -436,7 +436,7 @@ def throughput_section(ctx, start, end) -> None:
             q.THROUGHPUT.name(lang),
             q.THROUGHPUT.definition(lang),
             fig,
-            fmt.table(flow, lang, flow_names(flow, lbl(start), lbl(end))),
+            fmt.table(flow, lang, flow_names(t, flow, lbl(start), lbl(end))),
             f"throughput_{start}_{end}",
             lang,
             full=lambda: flow,

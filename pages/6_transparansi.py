@@ -149,7 +149,9 @@ def open_data_section(ctx, search: str) -> None:
             date_loaded=fmt.date(loaded, lang),
         )
     )
-    st.markdown(q.package_note(lang))  # the same files, served as a static data package (etl/datapackage.py)
+    package = q.package_note(lang)  # the same files, served as a static data package (etl/datapackage.py)
+    if package:  # only where a web server serves it (INOVASI_PACKAGE_URL): never a dead link
+        st.markdown(package)
     dictionary = pd.DataFrame(q.DICTIONARY, columns=["kolom", "arti", "meaning"])
     dictionary.loc[len(dictionary)] = ["(lisensi / licence)", q.LICENCE, f"data per {loaded:%Y-%m-%d}"]
     c1, c2 = st.columns(2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dasbor import maps, printing, profil_sections, profil_views
+from dasbor import kegiatan_view, kompetisi_view, maps, printing, profil_sections, profil_views
 from dasbor.frame import page
 
 
@@ -26,6 +26,11 @@ def main() -> None:
         profil_sections.stuck(ctx, where)
         profil_sections.impact(ctx, where)
         profil_sections.facts(ctx, where)
+        # The region's outreach events and what followed them, and its part in the competitions: the
+        # sections Ringkasan shows for one region, drawn without widgets in the print document. They
+        # read internal tables, so the public version has neither (they have no public variant).
+        kegiatan_view.region_section(ctx, where.kode, paper=printing.active())
+        kompetisi_view.region_section(ctx, where.kode, paper=printing.active())
         profil_sections.replications(ctx, where)
         profil_sections.agencies(ctx, where)
     if printing.active():

@@ -44,6 +44,9 @@ fi
 PY="$ROOT/.venv/bin/python"
 
 export INOVASI_DATA_DIR="${INOVASI_DATA_DIR:-$ROOT/data}"
+# The balancer below sends /publik/ to the file server, so the Transparansi page may link there
+# (under a plain `streamlit run` the setting is empty and the page shows no link).
+export INOVASI_PACKAGE_URL="${INOVASI_PACKAGE_URL:-/publik/}"
 RUN_DIR="${RUN_DIR:-$INOVASI_DATA_DIR/.serve-$PORT}"
 mkdir -p "$RUN_DIR" "$INOVASI_DATA_DIR"
 : > "$RUN_DIR/pids"

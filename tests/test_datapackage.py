@@ -42,14 +42,50 @@ def new_public_innovation(folder, code: str) -> None:
     write_csv(folder, "inovasi.csv", header, [row])
 
 
-def test_the_package_csvs_are_the_pages_downloads_byte_for_byte(sample_data, downloads):
+def test_the_package_csvs_are_the_pages_downloads_byte_for_byte(sample_data, downloads, monkeypatch):
+    monkeypatch.setenv("INOVASI_PACKAGE_URL", "/publik/")  # as scripts/serve.sh and compose.yaml set it
     at = app_at(PAGE, role=None)
     page = downloads(at)
     _, files = package()
     assert files[datapackage.DATA_CSV] == page[datapackage.DATA_CSV]
     assert files[datapackage.DICTIONARY_CSV] == page["Unduh kamus data (CSV)"]  # (given whole, named by its label)
     # and the page links to it
-    assert any("/publik/datapackage.json" in m.value for m in at.markdown)
+    assert any("](/publik/datapackage.json)" in m.value for m in at.markdown)
+    assert any("](/publik/inovasi_daerah_publik.csv)" in m.value for m in at.markdown)
+
+
+def package_links(at) -> list[str]:
+    return [m.value for m in at.markdown if "datapackage.json" in m.value or "Frictionless" in m.value]
+
+
+def test_with_no_package_address_the_page_shows_no_link_and_keeps_everything_else(sample_data, downloads, monkeypatch):
+    """Under a plain `streamlit run` (scripts/start.sh) nothing serves /publik/: a link there would lead
+    to Streamlit's own page, so with the setting empty (its default) the page shows none, and is
+    otherwise the page shown with the setting: the same text, the same downloads, byte for byte."""
+    for lang in ("id", "en"):
+        monkeypatch.setenv("INOVASI_PACKAGE_URL", "/publik/")
+        linked = app_at(PAGE, params={"lang": lang}, role=None)
+        linked_files = downloads(linked)
+        monkeypatch.delenv("INOVASI_PACKAGE_URL")
+        at = app_at(PAGE, params={"lang": lang}, role=None)
+        assert not at.exception
+        assert package_links(at) == [] and len(package_links(linked)) == 1, lang
+        assert not any("/publik/" in m.value for m in at.markdown)
+        assert [m.value for m in at.markdown] == [
+            m.value for m in linked.markdown if m.value not in package_links(linked)
+        ]
+        assert [b.label for b in at.get("download_button")] == [b.label for b in linked.get("download_button")]
+        assert downloads(at) == linked_files  # the page's own downloads stay, the package's bytes among them
+        assert linked_files[datapackage.DATA_CSV] == package()[1][datapackage.DATA_CSV]
+
+
+def test_a_package_address_elsewhere_is_linked_as_given(sample_data, monkeypatch):
+    """A CDN or another web server may serve the folder: a full address, its final slash added."""
+    monkeypatch.setenv("INOVASI_PACKAGE_URL", " https://data.example.go.id/inovasi ")
+    at = app_at(PAGE, params={"lang": "en"}, role=None)
+    [note] = package_links(at)
+    assert "[datapackage.json](https://data.example.go.id/inovasi/datapackage.json)" in note
+    assert "[CSV](https://data.example.go.id/inovasi/inovasi_daerah_publik.csv)" in note
 
 
 def test_the_schema_describes_every_column_and_every_value(sample_data):

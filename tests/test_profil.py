@@ -7,22 +7,26 @@ from __future__ import annotations
 import io
 import json
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
 
-from conftest import INOVASI_HEADER, app_at, inovasi_row, write_csv
-from dasbor import spine, stats, store
+from conftest import INOVASI_HEADER, app_at, inovasi_row, plotly_array, write_csv
+from dasbor import fmt, i18n, outreach, spine, stats, store
 from dasbor.access import NATIONAL, Viewer
 from dasbor.filters import Filters
 from dasbor.frame import Ctx
-from dasbor.queries import alur, profil, publik, ringkasan, wilayah
+from dasbor.queries import alur, kegiatan, kompetisi, profil, publik, ringkasan, wilayah
 from etl.load import run
 
 PAGE = "pages/8_profil_wilayah.py"
 MITRA, FOREIGN = "71.07", "32.04"  # Kab. Minahasa Tenggara; Kab. Bandung (no innovations in the sample's 71.07)
 MITRA_PEOPLE = 121_554  # dasbor/reference/penduduk_kabkota.csv, 71.07, 2024
 SECRET = "RAHASIA"  # the name and code of another region's unpublished innovations
+RINGKASAN = "pages/1_ringkasan.py"
+SEED = date(2017, 11, 22)  # 71.07's sosialisasi in Manado, the event this product grew from
+PINRANG = "73.15"  # another region of the sample with events and competition entries
 
 
 def load_mitra(tmp_path) -> None:
@@ -289,6 +293,9 @@ def test_the_public_profile_holds_public_figures_only(tiny, lang):
         ("Inovasi macet", "Dampak", "Replikasi") if lang == "id" else ("Stuck innovations", "Impact", "Replications")
     )
     assert not set(internal) & {s.value for s in at.subheader}
+    # outreach and competitions read internal tables and have no public variant: not in the public version
+    shared = {i18n.tr(lang, "Kegiatan pembinaan dan sesudahnya"), i18n.tr(lang, "Kompetisi inovasi")}
+    assert not shared & {h.value for h in at.header}
     # a region without public innovations has no public profile; the picker offers those that have
     at = app_at(PAGE, {"wil": "71.02", "lang": lang}, role=None)
     assert at.info and not at.get("plotly_chart")
@@ -322,3 +329,143 @@ def test_perbandingan_links_to_the_profiles_of_the_regions_in_view(profil_data):
     at = app_at("pages/2_perbandingan_wilayah.py", role="daerah", wilayah=(MITRA,))
     line = next(m.value for m in at.markdown if m.value.startswith("**Profil wilayah:**"))
     assert "wil=71.07" in line and line.count("wil=") == 1
+
+
+# Outreach events and competition entries: the sections Ringkasan shows for one region
+
+
+def _per_year(stacked: list[dict]) -> dict[int, int]:
+    """Entries per year as the stacked bars draw them (one trace per furthest round)."""
+    drawn: dict[int, int] = {}
+    for trace in (d for c in stacked for d in c["data"]):
+        for x, y in zip(plotly_array(trace["x"]), plotly_array(trace["y"]), strict=True):
+            drawn[int(x)] = drawn.get(int(x), 0) + int(y)
+    return drawn
+
+
+def _sections(at, lang: str) -> dict:
+    """What the outreach and competition sections drew, as the reader sees it."""
+    did = i18n.tr(lang, "Selisih dari selisih (usulan per bulan)")
+    frames = [d.value for d in at.dataframe] + [t.value for t in at.table]
+    caveat = "asosiasi, bukan bukti" if lang == "id" else "association, not proof"
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    monthly = [
+        c for c in charts if any(d.get("name") == i18n.tr(lang, "Tren sebelum kegiatan, diteruskan") for d in c["data"])
+    ]
+    stacked = [c for c in charts if c["layout"].get("barmode") == "stack"]
+    return {
+        "headers": [h.value for h in at.header],
+        "estimates": next(f for f in frames if did in f.columns),
+        "sentence": [m.value for m in at.markdown if caveat in m.value],
+        "monthly": [plotly_array(d["y"]) for c in monthly for d in c["data"] if d["type"] == "bar"],
+        "entries": _per_year(stacked),
+        "passing": next(
+            f for f in frames if i18n.tr(lang, "Untuk") in f.columns and i18n.tr(lang, "Lolos") in f.columns
+        ),
+    }
+
+
+def _seed_and_events():
+    est = kegiatan.estimates(str(store.current_snapshot()))
+    mine = est[est.kode_wilayah == MITRA]
+    seed = mine[mine.tanggal == SEED]
+    assert len(seed) == 1, "the sample holds 71.07's sosialisasi of 22/11/2017"
+    return seed.iloc[0], mine
+
+
+@pytest.mark.parametrize(("role", "regions"), [("nasional", ()), ("daerah", (MITRA,))])
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_profile_shows_the_regions_outreach_estimates_and_competition_entries_as_ringkasan_does(
+    sample_data, role, regions, lang, downloads
+):
+    params = {
+        "wil": MITRA,
+        "kegiatan": kegiatan.event_key(SEED, "sosialisasi"),
+        **({"lang": lang} if lang != "id" else {}),
+    }
+    at = app_at(PAGE, params, role=role, wilayah=regions)
+    files = downloads(at)
+    shown = _sections(at, lang)
+    same = _sections(app_at(RINGKASAN, params, role=role, wilayah=regions), lang)
+    seed, mine = _seed_and_events()
+    assert seed.status == outreach.COMPUTED
+    for title in ("Kegiatan pembinaan dan sesudahnya", "Kompetisi inovasi"):
+        assert i18n.tr(lang, title) in shown["headers"]
+    # after impact and awards, in the profile's reading order
+    subheads = [s.value for s in at.subheader]
+    assert subheads.index(i18n.tr(lang, "Dampak")) < subheads.index(kegiatan.EVENTS.name(lang))
+    assert subheads.index(wilayah.AWARDS.name(lang)) < subheads.index(kegiatan.EVENTS.name(lang))
+
+    # The 22/11/2017 estimate, its interval, count, window and comparison group: Ringkasan's, word for word.
+    pd.testing.assert_frame_equal(shown["estimates"], same["estimates"])
+    assert shown["sentence"] == same["sentence"] and len(shown["sentence"]) == 1
+    row = shown["estimates"][shown["estimates"][i18n.tr(lang, "Tanggal")] == fmt.date(SEED, lang)].iloc[0]
+    assert row[i18n.tr(lang, "Selisih dari selisih (usulan per bulan)")] == fmt.number(seed.did, lang, 2)
+    interval = f"{fmt.number(seed.lo, lang, 2)} – {fmt.number(seed.hi, lang, 2)}"
+    assert row[i18n.tr(lang, "Interval 95%")] == interval
+    assert row[i18n.tr(lang, "Usulan 12 bln sebelum → sesudah")] == f"{int(seed.n_before)} → {int(seed.n_after)}"
+    sentence = shown["sentence"][0]
+    assert f"**{fmt.number(abs(seed.did), lang, 2)} " in sentence and interval in sentence
+    assert f"{fmt.date(seed.dari, lang)} – {fmt.date(seed.sampai, lang)}" in sentence
+    level = i18n.label("tingkat", "kabupaten", lang).lower()
+    group = (
+        f"{fmt.number(seed.n_comparison, lang)} {level} pembanding"
+        if lang == "id"
+        else f"the {fmt.number(seed.n_comparison, lang)} other regions of its cluster ({level})"
+    )
+    assert group in sentence
+    assert shown["monthly"] == same["monthly"] and len(shown["monthly"]) == 1 and len(shown["monthly"][0]) == 25
+
+    # Its competition entries: the same per year as Ringkasan's and as the table holds them.
+    own = store.query(
+        "select tahun, count(*) n from kompetisi_entri where ajang = 'KIPP' and kode_wilayah = ? group by 1", [MITRA]
+    )
+    assert own.n.sum() > 0, "the sample has KIPP entries of 71.07"
+    assert shown["entries"] == same["entries"] == dict(zip(own.tahun.astype(int), own.n.astype(int), strict=True))
+    pd.testing.assert_frame_equal(shown["passing"], same["passing"])
+    assert set(shown["passing"].iloc[:, 0]) == {"Kabupaten Minahasa Tenggara", i18n.trc(lang, "sifat", "Nasional")}
+
+    # No other region's event: every event listed or downloaded is 71.07's.
+    code = i18n.tr(lang, "Kode wilayah")
+    listed = pd.read_csv(io.BytesIO(files[f"kegiatan_{MITRA}.csv"]), encoding="utf-8-sig", dtype=str)
+    assert set(listed.kode_wilayah) == {MITRA} and len(listed) == len(mine) and len(shown["estimates"]) == len(mine)
+    estimates = pd.read_csv(io.BytesIO(files[f"kegiatan_dampak_{MITRA}.csv"]), encoding="utf-8-sig")
+    assert code not in estimates.columns and len(estimates) == len(mine)
+    assert sorted(estimates[i18n.tr(lang, "Selisih dari selisih (usulan per bulan)")].dropna()) == pytest.approx(
+        sorted(mine.did.dropna())
+    )
+
+
+def test_a_region_account_gets_no_other_regions_events_or_entries_on_any_profile(sample_data):
+    mitra = Viewer("daerah", (MITRA,))
+    ctx = Ctx("profil", "id", Filters(wilayah=PINRANG), mitra)
+    # the queries the sections read are the viewer's: nothing of Pinrang, whatever the page asks
+    assert not kegiatan.region_events(Ctx("profil", "id", Filters(), NATIONAL), PINRANG).empty
+    assert kegiatan.region_events(ctx, PINRANG).empty
+    assert not kompetisi.entries(Ctx("profil", "id", Filters(), NATIONAL), "KIPP", PINRANG).empty
+    assert kompetisi.entries(ctx, "KIPP", PINRANG).empty
+    at = app_at(PAGE, {"wil": PINRANG}, role="daerah", wilayah=(MITRA,))
+    assert [e.value for e in at.error] == ["Wilayah ini di luar akses akun Anda."]
+    assert not {"Kegiatan pembinaan dan sesudahnya", "Kompetisi inovasi"} & {h.value for h in at.header}
+    assert "Pinrang" not in texts(at)
+
+
+@pytest.mark.parametrize(("role", "regions"), [("nasional", ()), ("daerah", (MITRA,))])
+def test_the_print_document_draws_the_outreach_and_competition_sections_without_a_widget(sample_data, role, regions):
+    at = app_at(PAGE, {"wil": MITRA, "cetak": "1"}, role=role, wilayah=regions)
+    assert not at.dataframe and not at.main.get("download_button") and not at.main.get("selectbox")
+    assert not at.main.get("radio") and not at.main.get("link_button") and not at.main.get("expander")
+    shown = _sections(at, "id")
+    seed, mine = _seed_and_events()
+    assert {"Kegiatan pembinaan dan sesudahnya", "Kompetisi inovasi"} <= set(shown["headers"])
+    # every event, in two static tables narrow enough for a sheet: the estimates, then counts and window
+    assert len(shown["estimates"]) == len(mine) and len(shown["estimates"].columns) <= 7
+    window = next(t.value for t in at.table if {"Jendela", "Wilayah pembanding"} <= set(t.value.columns))
+    assert len(window) == len(mine) and len(window.columns) <= 7
+    # the chosen event (the newest with an estimate: none in the address) and competition, as text
+    computed = mine[mine.status == outreach.COMPUTED].sort_values("tanggal", ascending=False).iloc[0]
+    notes = [m.value for m in at.markdown]
+    assert any(n.startswith(f"**Kegiatan yang ditampilkan:** {fmt.date(computed.tanggal, 'id')}") for n in notes)
+    assert f"**Ajang:** {fmt.md(i18n.label('ajang', 'KIPP', 'id'))}" in notes
+    assert len(shown["sentence"]) == 1 and len(shown["monthly"]) == 1 and shown["entries"]
+    assert seed.status == outreach.COMPUTED

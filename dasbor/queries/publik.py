@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dasbor import data, domain, fmt, i18n, store
+from dasbor import data, domain, fmt, i18n, settings, store
 from dasbor.figures import define
 from dasbor.filters import Filters, text_search
 from dasbor.i18n import label
@@ -103,9 +103,6 @@ DICTIONARY = (  # column, Indonesian meaning, English meaning
     ("deskripsi", "Uraian singkat", "Short description"),
 )
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
-# Where the static data package (etl/datapackage.py: the same CSVs, written at every load) is served,
-# as the balancer routes it (scripts/serve.sh, compose.yaml; docs/deploy.md).
-PACKAGE_URL = "/publik/"
 
 
 def dictionary(loaded) -> pd.DataFrame:
@@ -115,9 +112,15 @@ def dictionary(loaded) -> pd.DataFrame:
     return frame
 
 
-def package_note(lang: str) -> str:
-    """The link to the static data package, for people and programs that fetch the data directly."""
-    url, pkg, csv = PACKAGE_URL, f"{PACKAGE_URL}datapackage.json", f"{PACKAGE_URL}inovasi_daerah_publik.csv"
+def package_note(lang: str) -> str | None:
+    """The link to the static data package (etl/datapackage.py: the same CSVs, written at every load),
+    for people and programs that fetch the data directly; None when no web server serves it
+    (``INOVASI_PACKAGE_URL`` empty, as under a plain ``streamlit run``: the link would lead nowhere).
+    scripts/serve.sh and compose.yaml route /publik/ to a file server and set it (docs/deploy.md)."""
+    url = settings.package_url()
+    if not url:
+        return None
+    pkg, csv = f"{url}datapackage.json", f"{url}inovasi_daerah_publik.csv"
     if lang == "id":
         return (
             f"Semua inovasi publik (tanpa filter) juga tersedia sebagai paket data statis Frictionless di `{url}`: "

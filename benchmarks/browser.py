@@ -79,7 +79,7 @@ def _busiest_region(data_dir: Path) -> str:
     # to the same file with another configuration.
     snap = data_dir / "snapshots" / (data_dir / "CURRENT").read_text().strip()
     return store.query(
-        "select kode_wilayah from inovasi where kode_wilayah like '__.__' group by 1 order by count(*) desc limit 1",
+        "select kode_wilayah from inovasi where kode_wilayah like '__.__' group by 1 order by count(*) desc, kode_wilayah limit 1",
         snapshot=snap,
     ).iloc[0, 0]
 

@@ -100,7 +100,9 @@ def test_a_profile_opens_by_its_address_in_both_languages_and_prints_to_a_clean_
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "profil.pdf").write_bytes(pdf)
     pages = pdf_pages(pdf)
-    assert 3 <= pages <= 14, pages  # a region's profile: a few sheets, not one cut sheet nor a runaway
+    # A region's profile: a few sheets, not one cut sheet nor a runaway (71.07's is 15 since it holds its
+    # outreach events and competition entries, whole tables included).
+    assert 3 <= pages <= 20, pages
     # On paper: no sidebar (its language switch, its sign-out, its filters), no header, no widget.
     tab.page.emulate_media(media="print")
     assert not tab.page.locator('[data-testid="stSidebar"]').is_visible()
